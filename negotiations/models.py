@@ -1,0 +1,253 @@
+"""Meetings, agreements, rejected invitations, statements and developments."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Organisation, Person
+from peacetracker.dates import Dated
+from peacetracker.models import Content
+
+
+class Meeting(Dated, Content):
+    """A meeting in an organisation's record of talks, numbered as the source numbers it."""
+
+    class Format(models.TextChoices):
+        FORMAL = "formal", _("formal")
+        INFORMAL = "informal", _("informal")
+        DELEGATION = "delegation", _("delegation-level")
+        CRISIS = "crisis", _("crisis resolution")
+        UNSTATED = "unstated", _("not stated")
+
+    class Outcome(models.TextChoices):
+        AGREEMENT = "agreement", _("agreement signed")
+        JOINT_STATEMENT = "joint_statement", _("joint statement")
+        CONTINUE = "continue", _("agreed to keep talking")
+        NO_AGREEMENT = "no_agreement", _("no agreement")
+        NOT_STATED = "not_stated", _("not stated")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meetings")
+    number = models.PositiveSmallIntegerField(_("number"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    location_text = models.CharField(_("location as published"), max_length=200, blank=True)
+    format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.UNSTATED)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NOT_STATED)
+    details = models.TextField(_("details"), blank=True)
+    delegates_organisation = models.PositiveSmallIntegerField(_("delegates: organisation"), null=True, blank=True)
+    delegates_government = models.PositiveSmallIntegerField(_("delegates: government"), null=True, blank=True)
+    delegates_others = models.PositiveSmallIntegerField(_("delegates: others"), null=True, blank=True)
+    delegates_total = models.PositiveSmallIntegerField(_("delegates: total"), null=True, blank=True)
+    delegates_text = models.CharField(_("delegates as published"), max_length=200, blank=True)
+
+    class Meta(Dated.Meta, Content.Meta):
+        ordering = ["organisation", "number", "date"]
+        constraints = [
+            *Dated.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="meeting_number_unique_per_organisation"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "date"], name="meeting_status_date")]
+
+    def __str__(self):
+        number = f"#{self.number} " if self.number else ""
+        return f"{self.organisation.acronym or self.organisation.name} meeting {number}({self.display_date})"
+
+    def get_absolute_url(self):
+        return reverse("negotiations:meeting-detail", kwargs={"pk": self.pk})
+
+    @property
+    def location(self):
+        return ", ".join(part for part in (self.place, self.region, self.country) if part)
+
+
+class MeetingParticipant(models.Model):
+    """Who sat at a meeting for which side: a person, a body, or the label as printed."""
+
+    class Side(models.TextChoices):
+        ORGANISATION = "organisation", _("organisation side")
+        GOVERNMENT = "government", _("government side")
+        OBSERVER = "observer", _("observer")
+        MEDIATOR = "mediator", _("mediator")
+        OTHER = "other", _("other participant")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_participations"
+    )
+    body = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_participations"
+    )
+    label = models.CharField(_("as published"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=200, blank=True, help_text=_('e.g. "Leader", "MP"'))
+    headcount = models.PositiveSmallIntegerField(
+        _("people"), null=True, blank=True, help_text=_('How many people this entry stands for ("4 from UNFC").')
+    )
+    unnamed_others = models.PositiveSmallIntegerField(
+        _("unnamed others"), null=True, blank=True, help_text=_('"+ (4)" in the source.')
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "side", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(body__isnull=False) | ~models.Q(label=""),
+                name="participant_names_someone",
+                violation_error_message=_("Name a person, a body or the label as published."),
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url()
+
+    @property
+    def display_name(self):
+        if self.label:
+            return self.label
+        if self.person_id:
+            return str(self.person)
+        return str(self.body)
+
+
+class Agreement(Dated, Content):
+    """A ceasefire, agreement or joint statement, with its numbered points."""
+
+    class Kind(models.TextChoices):
+        CEASEFIRE = "ceasefire", _("ceasefire")
+        BILATERAL = "bilateral", _("bilateral agreement")
+        JOINT_STATEMENT = "joint_statement", _("joint statement")
+        PRELIMINARY = "preliminary", _("preliminary agreement")
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parties = models.ManyToManyField(Organisation, related_name="agreements", verbose_name=_("parties"))
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="agreements"
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    point_count = models.PositiveSmallIntegerField(
+        _("points (as announced)"),
+        null=True,
+        blank=True,
+        help_text=_("The number of points the source says it has, even if not all are listed."),
+    )
+
+    class Meta(Dated.Meta, Content.Meta):
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.meeting_id:
+            return self.meeting.get_absolute_url() + f"#agreement-{self.pk}"
+        return reverse("negotiations:meeting-list") + f"#agreement-{self.pk}"
+
+
+class AgreementPoint(models.Model):
+    """One point of an agreement, in the source's order."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="points")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_point_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return self.agreement.get_absolute_url()
+
+
+class RejectedInvitation(Dated, Content):
+    """An invitation to talks, or a demand, that one side turned down."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rejected_invitations")
+    invited_by = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_made"
+    )
+    invited_by_text = models.CharField(_("invited by as published"), max_length=200, blank=True)
+    proposed_venue = models.CharField(_("proposed venue"), max_length=200, blank=True)
+    reason = models.TextField(_("reason given"), blank=True)
+    description = models.TextField(_("as published"))
+
+    class Meta(Dated.Meta, Content.Meta):
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return f"{self.display_date}: {self.description[:60]}"
+
+    def get_absolute_url(self):
+        return self.organisation.get_absolute_url() + f"#invitation-{self.pk}"
+
+
+class Statement(Dated, Content):
+    """Something an organisation or its leader said in public."""
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", _("statement")
+        JOINT_STATEMENT = "joint_statement", _("joint statement")
+        SPEECH = "speech", _("speech")
+        INTERVIEW = "interview", _("interview")
+        LETTER = "letter", _("letter or reply")
+        APPEAL = "appeal", _("appeal or demand")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="statements")
+    speaker = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="statements"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.STATEMENT)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    quote = models.TextField(_("quotation"), blank=True)
+    url = models.URLField(_("source link"), max_length=500, blank=True)
+
+    class Meta(Dated.Meta, Content.Meta):
+        ordering = ["-date", "pk"]
+        indexes = [models.Index(fields=["status", "date"], name="statement_status_date")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.organisation.get_absolute_url() + f"#statement-{self.pk}"
+
+
+class Development(Dated, Content):
+    """A dated entry on an organisation's timeline."""
+
+    class Kind(models.TextChoices):
+        NEGOTIATION = "negotiation", _("negotiation position")
+        PARTNERSHIP = "partnership", _("partnership")
+        OBSERVERS = "observers", _("international observers")
+        STATUS = "status", _("status change")
+        ALLIANCE = "alliance", _("alliance")
+        CONFLICT = "conflict", _("conflict")
+        INSTITUTION = "institution", _("office or institution")
+        OTHER = "other", _("other")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="developments")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta(Dated.Meta, Content.Meta):
+        ordering = ["date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.organisation.get_absolute_url() + f"#development-{self.pk}"

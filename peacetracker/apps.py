@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeacetrackerConfig(AppConfig):
+    name = "peacetracker"
+    verbose_name = "Sources"

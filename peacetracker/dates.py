@@ -1,0 +1,120 @@
+"""Dates known to a day, a month or a year, stored as a date plus its precision."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+    UNKNOWN = "unknown", _("not known")
+
+
+class PrecisionField(models.CharField):
+    """How precisely the date beside it is known."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 8)
+        kwargs.setdefault("choices", DatePrecision.choices)
+        kwargs.setdefault("default", DatePrecision.DAY)
+        super().__init__(*args, **kwargs)
+
+
+def _month(date):
+    return str(MONTHS[date.month])
+
+
+def _one(date, precision):
+    if precision == DatePrecision.YEAR:
+        return str(date.year)
+    if precision == DatePrecision.MONTH:
+        return f"{_month(date)} {date.year}"
+    return f"{date.day} {_month(date)} {date.year}"
+
+
+def format_partial_date(start, precision, end=None, fallback=""):
+    """Render a date or a range only as precisely as it is known ("1–2 August 2011")."""
+    if start is None or precision == DatePrecision.UNKNOWN:
+        return fallback
+    if end is None or end == start:
+        return _one(start, precision)
+    if precision == DatePrecision.YEAR:
+        return f"{start.year}–{end.year}"
+    if precision == DatePrecision.MONTH:
+        if start.year == end.year:
+            return f"{_month(start)} – {_month(end)} {end.year}"
+        return f"{_one(start, precision)} – {_one(end, precision)}"
+    if start.year == end.year and start.month == end.month:
+        return f"{start.day}–{end.day} {_month(end)} {end.year}"
+    if start.year == end.year:
+        return f"{start.day} {_month(start)} – {end.day} {_month(end)} {end.year}"
+    return f"{_one(start, precision)} – {_one(end, precision)}"
+
+
+def validate_partial_date(date, precision, field_name):
+    """Refuse a date that claims more than its precision says (a day for a month-only date)."""
+    if date is None:
+        return
+    if precision == DatePrecision.MONTH and date.day != 1:
+        raise ValidationError(
+            {field_name: _("A date known to the month is stored as the 1st of that month.")}
+        )
+    if precision == DatePrecision.YEAR and (date.month, date.day) != (1, 1):
+        raise ValidationError(
+            {field_name: _("A date known to the year is stored as 1 January of that year.")}
+        )
+
+
+def period_end(date, precision):
+    """The last day a partial date can stand for, for comparisons across precisions."""
+    if precision == DatePrecision.YEAR:
+        return datetime.date(date.year, 12, 31)
+    if precision == DatePrecision.MONTH:
+        next_month = datetime.date(date.year + date.month // 12, date.month % 12 + 1, 1)
+        return next_month - datetime.timedelta(days=1)
+    return date
+
+
+class Dated(models.Model):
+    """Something that happened on a date or over a range, known to some precision."""
+
+    date = models.DateField(_("date"), null=True, blank=True, db_index=True)
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Only for a range of dates.")
+    )
+    date_precision = PrecisionField(_("date precision"))
+    date_text = models.CharField(
+        _("date as published"),
+        max_length=100,
+        blank=True,
+        help_text=_('Exactly as the source writes it, e.g. "01-02/08/11".'),
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(date__isnull=False, end_date__gte=models.F("date")),
+                name="%(app_label)s_%(class)s_end_not_before_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    @property
+    def display_date(self):
+        return format_partial_date(
+            self.date, self.date_precision, self.end_date, fallback=self.date_text
+        )
+
+    def clean(self):
+        super().clean()
+        validate_partial_date(self.date, self.date_precision, "date")
+        validate_partial_date(self.end_date, self.date_precision, "end_date")
+        if self.date_precision != DatePrecision.UNKNOWN and self.date is None:
+            raise ValidationError({"date": _("Give the date, or set its precision to 'not known'.")})
