@@ -33,9 +33,13 @@ class Meeting(Dated, Content):
     country = models.CharField(_("country"), max_length=100, blank=True)
     location_text = models.CharField(_("location as published"), max_length=200, blank=True)
     format = models.CharField(_("format"), max_length=12, choices=Format.choices, default=Format.UNSTATED)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NOT_STATED)
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NOT_STATED
+    )
     details = models.TextField(_("details"), blank=True)
-    delegates_organisation = models.PositiveSmallIntegerField(_("delegates: organisation"), null=True, blank=True)
+    delegates_organisation = models.PositiveSmallIntegerField(
+        _("delegates: organisation"), null=True, blank=True
+    )
     delegates_government = models.PositiveSmallIntegerField(_("delegates: government"), null=True, blank=True)
     delegates_others = models.PositiveSmallIntegerField(_("delegates: others"), null=True, blank=True)
     delegates_total = models.PositiveSmallIntegerField(_("delegates: total"), null=True, blank=True)
@@ -84,7 +88,10 @@ class MeetingParticipant(models.Model):
     label = models.CharField(_("as published"), max_length=300, blank=True)
     role = models.CharField(_("role"), max_length=200, blank=True, help_text=_('e.g. "Leader", "MP"'))
     headcount = models.PositiveSmallIntegerField(
-        _("people"), null=True, blank=True, help_text=_('How many people this entry stands for ("4 from UNFC").')
+        _("people"),
+        null=True,
+        blank=True,
+        help_text=_('How many people this entry stands for ("4 from UNFC").'),
     )
     unnamed_others = models.PositiveSmallIntegerField(
         _("unnamed others"), null=True, blank=True, help_text=_('"+ (4)" in the source.')
@@ -174,7 +181,9 @@ class AgreementPoint(models.Model):
 class RejectedInvitation(Dated, Content):
     """An invitation to talks, or a demand, that one side turned down."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="rejected_invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="rejected_invitations"
+    )
     invited_by = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_made"
     )

@@ -34,14 +34,19 @@ class Organisation(Content):
         _("profile title"),
         max_length=200,
         blank=True,
-        help_text=_('The heading of the published profile, e.g. "Kachin Independence Army (KIO/KIA) (2022 – 2023)".'),
+        help_text=_(
+            'The heading of the published profile, e.g. "Kachin Independence Army (KIO/KIA) (2022 – 2023)".'
+        ),
     )
     founded = models.DateField(_("founded"), null=True, blank=True)
     founded_precision = PrecisionField(_("founded: precision"))
     headquarters = models.CharField(_("headquarters"), max_length=200, blank=True)
     active_territories = models.CharField(_("active territories"), max_length=300, blank=True)
     strength_text = models.CharField(
-        _("strength as published"), max_length=200, blank=True, help_text=_('e.g. "More than 12,000 (8 brigades)"')
+        _("strength as published"),
+        max_length=200,
+        blank=True,
+        help_text=_('e.g. "More than 12,000 (8 brigades)"'),
     )
     strength = models.PositiveIntegerField(_("strength (number)"), null=True, blank=True)
     brigades = models.PositiveSmallIntegerField(_("brigades"), null=True, blank=True)
@@ -53,7 +58,9 @@ class Organisation(Content):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     contacts_note = models.TextField(
-        _("contacts: note"), blank=True, help_text=_("Contact details the source gives but does not show in full.")
+        _("contacts: note"),
+        blank=True,
+        help_text=_("Contact details the source gives but does not show in full."),
     )
     led_by = models.ForeignKey(
         "self",
@@ -63,6 +70,14 @@ class Organisation(Content):
         related_name="leads",
         verbose_name=_("led by"),
         help_text=_("For an alliance or coalition: the organisation leading it."),
+    )
+    mediates_for = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="mediators",
+        verbose_name=_("mediates for"),
+        help_text=_("For a mediator group: the organisations whose talks it helps arrange."),
     )
 
     class Meta:
@@ -221,7 +236,9 @@ class AllianceMembership(models.Model):
     left = models.DateField(_("left"), null=True, blank=True)
     left_precision = PrecisionField(_("left: precision"))
     is_current = models.BooleanField(_("still a member"), default=False)
-    role = models.CharField(_("role in the alliance"), max_length=100, blank=True, help_text=_('e.g. "leads"'))
+    role = models.CharField(
+        _("role in the alliance"), max_length=100, blank=True, help_text=_('e.g. "leads"')
+    )
     period_text = models.CharField(_("period as published"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -362,7 +379,11 @@ class ClashFigure(Content):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="clash_figures")
     opponent = models.ForeignKey(
-        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="clash_figures_as_opponent"
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clash_figures_as_opponent",
     )
     opponent_text = models.CharField(_("opponent as published"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CLASHES)
@@ -377,7 +398,9 @@ class ClashFigure(Content):
     count_high = models.PositiveIntegerField(
         _("count: upper bound"), null=True, blank=True, help_text=_("For a range such as 5,000–10,000.")
     )
-    qualifier = models.CharField(_("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
     as_of = models.DateField(_("as of"), null=True, blank=True)
     as_of_precision = PrecisionField(_("as of: precision"))
     claimed_by = models.ForeignKey(
@@ -398,7 +421,9 @@ class ClashFigure(Content):
 
     def __str__(self):
         who = self.claimed_by_text or "unattributed"
-        return f"{self.organisation.acronym or self.organisation.name}: {self.printed_as or self.kind} ({who})"
+        return (
+            f"{self.organisation.acronym or self.organisation.name}: {self.printed_as or self.kind} ({who})"
+        )
 
     def get_absolute_url(self):
         return self.organisation.get_absolute_url() + "#clashes"
@@ -461,7 +486,8 @@ class ClashEvent(models.Model):
                 name="clash_event_latitude_in_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                condition=models.Q(longitude__isnull=True)
+                | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="clash_event_longitude_in_range",
             ),
         ]

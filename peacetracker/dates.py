@@ -108,9 +108,7 @@ class Dated(models.Model):
 
     @property
     def display_date(self):
-        return format_partial_date(
-            self.date, self.date_precision, self.end_date, fallback=self.date_text
-        )
+        return format_partial_date(self.date, self.date_precision, self.end_date, fallback=self.date_text)
 
     def clean(self):
         super().clean()

@@ -5,10 +5,12 @@ import os
 from django.contrib import admin
 from django.urls import include, path
 
+from negotiations.views import HomeView
+
 from . import views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("orgs.urls")),
     path("", include("negotiations.urls")),

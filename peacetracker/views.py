@@ -1,12 +1,14 @@
-"""Site-wide pages: home and the health check."""
+"""The health check and the mixin every public view shares."""
 
 from django.db import connection
 from django.http import JsonResponse
-from django.views.generic import TemplateView
 
 
-class HomeView(TemplateView):
-    template_name = "home.html"
+class PublishedMixin:
+    """Public views read only published rows."""
+
+    def get_queryset(self):
+        return super().get_queryset().published()
 
 
 def healthz(request):

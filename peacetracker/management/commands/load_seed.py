@@ -3,11 +3,26 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from peacetracker.models import Source
+
 SEED_FIXTURES = ["seed_kio.json"]
+SEED_SOURCE_PK = 1
 
 
 class Command(BaseCommand):
-    help = "Load the published KIO/KIA profile and the organisations it lists from fixtures/."
+    help = (
+        "Load the published KIO/KIA profile and the organisations it lists from fixtures/. "
+        "Skipped when the seed is already loaded, so editors' later changes are kept; --force reloads it."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Load even if present, overwriting edits to the seed rows."
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not force and Source.objects.filter(pk=SEED_SOURCE_PK).exists():
+            self.stdout.write("The seed profile is already loaded; nothing to do (use --force to reload it).")
+            return
         call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
+        self.stdout.write(self.style.SUCCESS("Loaded the seed profile."))

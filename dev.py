@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Everyday commands with nothing but Python 3.11+: `python3 dev.py run` and `python3 dev.py test`."""
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def say(message):
+    print(f"==> {message}", flush=True)
+
+
+def run(*args, **kwargs):
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, **kwargs)
+
+
+def ensure_venv(requirements):
+    """Create .venv and install the requirements, again only when the file changed."""
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
+        sys.exit("PeaceTracker needs Python 3.11 or newer.")
+    if not PYTHON.exists():
+        say("Creating the virtual environment in .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    files = [ROOT / "requirements.txt", ROOT / requirements]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{requirements}"
+    if not stamp.exists() or stamp.read_text() != digest:
+        say(f"Installing {requirements}")
+        run(PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", ROOT / requirements)
+        stamp.write_text(digest)
+
+
+def manage(*args):
+    run(PYTHON, "manage.py", *args)
+
+
+def cmd_setup():
+    ensure_venv("requirements.txt")
+    say("Migrating the database")
+    manage("migrate", "--no-input", "-v", "0")
+    say("Loading the seed profile")
+    manage("load_seed")
+
+
+def cmd_run():
+    cmd_setup()
+    say("Starting the site on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/)")
+    print("    Create an admin account with: python3 dev.py manage createsuperuser", flush=True)
+    manage("runserver", "127.0.0.1:8000")
+
+
+def cmd_test(*pytest_args):
+    ensure_venv("requirements-dev.txt")
+    say(
+        "Running the test suite"
+        + (f" on {os.environ['DATABASE_URL']}" if os.environ.get("DATABASE_URL") else " on SQLite")
+    )
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
+    sys.exit(result.returncode)
+
+
+def cmd_manage(*args):
+    ensure_venv("requirements.txt")
+    manage(*args)
+
+
+COMMANDS = {"run": cmd_run, "setup": cmd_setup, "test": cmd_test, "manage": cmd_manage}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit("usage: python3 dev.py run | test [pytest args] | setup | manage <command>")
+    try:
+        COMMANDS[sys.argv[1]](*sys.argv[2:])
+    except subprocess.CalledProcessError as error:
+        sys.exit(error.returncode)
+    except KeyboardInterrupt:
+        sys.exit(130)

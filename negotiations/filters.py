@@ -1,0 +1,86 @@
+"""The public meeting filters, shared by the list page and its exports."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Organisation, PersonAlias
+
+from .models import Meeting, MeetingParticipant
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class MeetingFilter(django_filters.FilterSet):
+    """Filters of DESIGN.md's contract: organisation, year, from, to, location, country, format, …"""
+
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.published().filter(meetings__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label=_("Any organisation"),
+    )
+    year = YearFilter(field_name="date__year", label=_("Year"), min_value=1900, max_value=2100)
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    location = django_filters.CharFilter(method="filter_location", label=_("Location"), max_length=100)
+    country = django_filters.CharFilter(
+        field_name="country", lookup_expr="iexact", label=_("Country"), max_length=100
+    )
+    format = django_filters.ChoiceFilter(
+        choices=Meeting.Format.choices, label=_("Format"), empty_label=_("Any")
+    )
+    participant = django_filters.CharFilter(
+        method="filter_participant", label=_("Participant"), max_length=100
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=Meeting.Outcome.choices, label=_("Outcome"), empty_label=_("Any")
+    )
+    q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=200)
+    sort = django_filters.OrderingFilter(
+        fields=(("date", "date"), ("number", "number"), ("place", "place")),
+        field_labels={"date": _("Date"), "number": _("Number"), "place": _("Place")},
+        label=_("Sort"),
+        empty_label=_("Default (date)"),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_location(self, queryset, name, value):
+        return queryset.filter(
+            Q(place__icontains=value) | Q(region__icontains=value) | Q(country__icontains=value)
+        )
+
+    def filter_participant(self, queryset, name, value):
+        aliases = PersonAlias.objects.filter(person=OuterRef("person"), name__icontains=value)
+        matching = MeetingParticipant.objects.filter(
+            meeting=OuterRef("pk"), person__status="published"
+        ).filter(Q(person__slug=value) | Q(person__name__icontains=value) | Exists(aliases))
+        labelled = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), label__icontains=value)
+        return queryset.filter(Exists(matching) | Exists(labelled))
+
+    def filter_text(self, queryset, name, value):
+        labelled = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), label__icontains=value)
+        return queryset.filter(
+            Q(details__icontains=value)
+            | Q(place__icontains=value)
+            | Q(location_text__icontains=value)
+            | Q(date_text__icontains=value)
+            | Exists(labelled)
+        )
+
+
+# The contract's parameter names "from" and "to" are Python keywords, so they are renamed here.
+MeetingFilter.base_filters = {
+    {"date_from": "from", "date_to": "to"}.get(name, name): f
+    for name, f in MeetingFilter.base_filters.items()
+}
