@@ -125,9 +125,6 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 MEETINGS_PER_PAGE = 50
 
-# Django 6 assumes https for scheme-less links typed into URL fields; do so now.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
