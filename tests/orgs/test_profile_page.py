@@ -116,5 +116,5 @@ def test_clashes_page_shows_disputed_tallies_side_by_side(client):
         organisation=org, year=2012, count=1095, claimed_by_text="government", status="published"
     )
     page = client.get("/clashes/").content.decode()
-    assert "2400" in page and "1095" in page
-    assert "3495" not in page
+    assert "2,400" in page and "1,095" in page
+    assert "3,495" not in page
