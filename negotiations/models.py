@@ -67,14 +67,25 @@ class Meeting(Dated, Content):
         return ", ".join(part for part in (self.place, self.region, self.country) if part)
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def in_side_order(self):
+        """The organisation's side first, then the government, mediators, observers and others."""
+        sides = [side for side, _label in MeetingParticipant.Side.choices]
+        rank = models.Case(
+            *(models.When(side=side, then=models.Value(i)) for i, side in enumerate(sides)),
+            default=models.Value(len(sides)),
+        )
+        return self.alias(side_rank=rank).order_by("side_rank", "order", "pk")
+
+
 class MeetingParticipant(models.Model):
     """Who sat at a meeting for which side: a person, a body, or the label as printed."""
 
     class Side(models.TextChoices):
         ORGANISATION = "organisation", _("organisation side")
         GOVERNMENT = "government", _("government side")
-        OBSERVER = "observer", _("observer")
         MEDIATOR = "mediator", _("mediator")
+        OBSERVER = "observer", _("observer")
         OTHER = "other", _("other participant")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
@@ -97,6 +108,8 @@ class MeetingParticipant(models.Model):
         _("unnamed others"), null=True, blank=True, help_text=_('"+ (4)" in the source.')
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "side", "order", "pk"]

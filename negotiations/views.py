@@ -16,7 +16,7 @@ from .models import Agreement, Meeting, MeetingParticipant, Statement
 def participants_prefetch():
     return Prefetch(
         "participants",
-        queryset=MeetingParticipant.objects.select_related("person", "body").order_by("side", "order", "pk"),
+        queryset=MeetingParticipant.objects.select_related("person", "body").in_side_order(),
     )
 
 
