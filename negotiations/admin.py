@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from peacetracker.admin import DATE_FIELDS, ContentAdmin, DatedAdminMixin
+from peacetracker.admin_moderation import ModeratedChildAdmin
 
 from .models import (
     Agreement,
@@ -79,7 +80,7 @@ class MeetingAdmin(DatedAdminMixin, ContentAdmin):
 
 
 @admin.register(MeetingParticipant)
-class MeetingParticipantAdmin(admin.ModelAdmin):
+class MeetingParticipantAdmin(ModeratedChildAdmin):
     list_display = ("__str__", "meeting", "side", "role")
     list_filter = ("side",)
     list_select_related = ("person", "body", "meeting__organisation")
@@ -112,7 +113,7 @@ class AgreementAdmin(DatedAdminMixin, ContentAdmin):
 
 
 @admin.register(AgreementPoint)
-class AgreementPointAdmin(admin.ModelAdmin):
+class AgreementPointAdmin(ModeratedChildAdmin):
     list_display = ("agreement", "number", "__str__")
     list_select_related = ("agreement",)
     search_fields = ("text", "agreement__title")

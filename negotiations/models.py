@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from orgs.models import Organisation, Person
 from peacetracker.dates import Dated
@@ -111,6 +112,8 @@ class MeetingParticipant(models.Model):
 
     objects = ParticipantQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["meeting", "side", "order", "pk"]
         constraints = [
@@ -177,6 +180,8 @@ class AgreementPoint(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="points")
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("text"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agreement", "number"]

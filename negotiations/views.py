@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import Http404
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from orgs.models import Organisation
 from peacetracker.selectors import published_citations_prefetch, sources_of
-from peacetracker.views import PublishedMixin
+from peacetracker.views import PreviewMixin, PublishedMixin
 
 from .filters import MeetingFilter
 from .models import Agreement, Meeting, MeetingParticipant, Statement
@@ -39,7 +40,7 @@ class MeetingListView(PublishedMixin, FilterView):
         )
 
 
-class MeetingDetailView(PublishedMixin, DetailView):
+class MeetingDetailView(PreviewMixin, DetailView):
     """One meeting: participants by side, observers, agreements and their points, sources."""
 
     model = Meeting
@@ -48,7 +49,6 @@ class MeetingDetailView(PublishedMixin, DetailView):
         return (
             super()
             .get_queryset()
-            .filter(organisation__status=Meeting.Status.PUBLISHED)
             .select_related("organisation")
             .prefetch_related(
                 participants_prefetch(),
@@ -61,6 +61,12 @@ class MeetingDetailView(PublishedMixin, DetailView):
                 ),
             )
         )
+
+    def get_object(self, queryset=None):
+        meeting = super().get_object(queryset)
+        if not meeting.organisation.is_published and not self.is_preview_user():
+            raise Http404
+        return meeting
 
     def get_context_data(self, **kwargs):
         meeting = self.object

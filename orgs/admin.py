@@ -6,6 +6,7 @@ from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
 from peacetracker.admin import ContentAdmin
+from peacetracker.admin_moderation import ModeratedChildAdmin
 
 from .models import (
     AllianceMembership,
@@ -155,7 +156,7 @@ class OrganisationAdmin(ContentAdmin):
 
 
 @admin.register(OrganisationAlias)
-class OrganisationAliasAdmin(admin.ModelAdmin):
+class OrganisationAliasAdmin(ModeratedChildAdmin):
     list_display = ("name", "organisation")
     list_select_related = ("organisation",)
     search_fields = ("name", "organisation__name", "organisation__acronym")
@@ -163,7 +164,7 @@ class OrganisationAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationLink)
-class OrganisationLinkAdmin(admin.ModelAdmin):
+class OrganisationLinkAdmin(ModeratedChildAdmin):
     list_display = ("label", "url", "organisation")
     list_select_related = ("organisation",)
     search_fields = ("label", "url", "organisation__name", "organisation__acronym")
@@ -181,7 +182,7 @@ class PersonAdmin(ContentAdmin):
 
 
 @admin.register(PersonAlias)
-class PersonAliasAdmin(admin.ModelAdmin):
+class PersonAliasAdmin(ModeratedChildAdmin):
     list_display = ("name", "person")
     list_select_related = ("person",)
     search_fields = ("name", "person__name")
@@ -189,7 +190,7 @@ class PersonAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ModeratedChildAdmin):
     list_display = ("person", "title", "organisation", "display_period", "is_leadership")
     list_filter = ("is_leadership", "organisation")
     list_select_related = ("person", "organisation")
@@ -206,7 +207,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AllianceMembership)
-class AllianceMembershipAdmin(admin.ModelAdmin):
+class AllianceMembershipAdmin(ModeratedChildAdmin):
     list_display = ("member", "alliance", "display_period", "is_current", "role")
     list_filter = ("is_current", "alliance")
     list_select_related = ("member", "alliance")
@@ -234,7 +235,7 @@ class AllianceMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(ModeratedChildAdmin):
     list_display = ("name", "organisation", "kind", "town", "display_opened")
     list_filter = ("kind", "town")
     list_select_related = ("organisation",)
@@ -252,7 +253,7 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ModeratedChildAdmin):
     list_display = ("name", "acronym", "organisation", "display_formed")
     list_filter = ("organisation",)
     list_select_related = ("organisation",)
@@ -273,7 +274,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(ModeratedChildAdmin):
     list_display = ("person", "team", "side", "role")
     list_filter = ("side", "team")
     list_select_related = ("person", "team")

@@ -3,6 +3,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from peacetracker.dates import PrecisionField, format_partial_date
 from peacetracker.models import Content
@@ -106,6 +107,8 @@ class OrganisationAlias(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = _("organisation aliases")
@@ -126,6 +129,8 @@ class OrganisationLink(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="links")
     label = models.CharField(_("label"), max_length=100)
     url = models.URLField(_("link"), max_length=500)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["label"]
@@ -164,6 +169,8 @@ class PersonAlias(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = _("person aliases")
@@ -191,6 +198,8 @@ class Role(models.Model):
     ended_precision = PrecisionField(_("to: precision"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation", "order", "pk"]
@@ -242,6 +251,8 @@ class AllianceMembership(models.Model):
     period_text = models.CharField(_("period as published"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["joined", "alliance__name"]
         constraints = [
@@ -290,6 +301,8 @@ class Office(models.Model):
     opened_precision = PrecisionField(_("opened: precision"))
     description = models.TextField(_("description"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["organisation", "name"]
 
@@ -316,6 +329,8 @@ class Team(models.Model):
     formed_precision = PrecisionField(_("formed: precision"))
     formed_text = models.CharField(_("formed: as published"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["organisation", "order", "name"]
@@ -347,6 +362,8 @@ class TeamMember(models.Model):
     position = models.CharField(_("position"), max_length=200, blank=True)
     printed_as = models.CharField(_("name as published"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["team", "side", "order"]

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from peacetracker.selectors import published_citations_prefetch, sources_of
-from peacetracker.views import PublishedMixin
+from peacetracker.views import PreviewMixin, PublishedMixin
 
 from .models import AllianceMembership, ClashFigure, Organisation, Person, Role, TeamMember
 
@@ -19,7 +19,7 @@ class OrganisationListView(PublishedMixin, ListView):
         return super().get_queryset().order_by("kind", "name")
 
 
-class OrganisationDetailView(PublishedMixin, DetailView):
+class OrganisationDetailView(PreviewMixin, DetailView):
     """The full profile: every section of the published page, each from its own model."""
 
     model = Organisation
@@ -95,7 +95,7 @@ class OrganisationDetailView(PublishedMixin, DetailView):
         return context
 
 
-class PersonDetailView(PublishedMixin, DetailView):
+class PersonDetailView(PreviewMixin, DetailView):
     """A person's roles and every published meeting they attended."""
 
     model = Person

@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Citation, Source
+from .admin_moderation import ModeratedAdmin, ModeratedChildAdmin
+from .models import Citation, ModerationEvent, PendingChange, Source
 
 admin.site.site_header = _("PeaceTracker")
 admin.site.site_title = _("PeaceTracker editors")
@@ -21,36 +23,6 @@ class CitationInline(GenericTabularInline):
     fields = ("source", "locator")
     autocomplete_fields = ("source",)
     extra = 0
-
-
-class ModeratedAdmin(admin.ModelAdmin):
-    """The admin of every moderated model: status in the list, the filter and the editorial fieldset.
-
-    Moderation (workflow, permissions, publish actions) hooks in here, once for every model.
-    """
-
-    editorial_fields = ("status",)
-    save_on_top = True
-
-    def get_list_display(self, request):
-        return [*super().get_list_display(request), "status"]
-
-    def get_list_filter(self, request):
-        return ["status", *super().get_list_filter(request)]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "created_at", "updated_at"]
-
-    def get_fieldsets(self, request, obj=None):
-        if not self.fieldsets:
-            return super().get_fieldsets(request, obj)
-        return [*super().get_fieldsets(request, obj), self.editorial_fieldset(obj)]
-
-    def editorial_fieldset(self, obj=None):
-        fields = [*self.editorial_fields]
-        if obj is not None:
-            fields.append(("created_at", "updated_at"))
-        return (_("Editorial"), {"fields": fields})
 
 
 class ContentAdmin(ModeratedAdmin):
@@ -104,7 +76,7 @@ class SourceAdmin(ModeratedAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(ModeratedChildAdmin):
     """Every citation across the site; usually edited inline on the fact that cites."""
 
     list_display = ("source", "locator", "content_type", "object_id")
@@ -112,3 +84,68 @@ class CitationAdmin(admin.ModelAdmin):
     list_select_related = ("source", "content_type")
     search_fields = ("source__title", "locator")
     autocomplete_fields = ("source",)
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    """The audit log: every moderation event, read-only, for moderators."""
+
+    list_display = (
+        "created_at",
+        "action",
+        "object_link",
+        "content_type",
+        "user",
+        "from_status",
+        "to_status",
+        "comment",
+    )
+    list_filter = ("action", "content_type", "user", "created_at")
+    list_select_related = ("content_type", "user")
+    search_fields = ("object_repr", "comment", "user__username")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("item"), ordering="object_repr")
+    def object_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.object_repr)
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """Changes to published content waiting for approval, and what became of earlier ones."""
+
+    list_display = (
+        "created_at",
+        "object_link",
+        "content_type",
+        "created_by",
+        "state",
+        "decided_by",
+        "comment",
+    )
+    list_filter = ("state", "content_type", "created_by")
+    list_select_related = ("content_type", "created_by", "decided_by")
+    date_hierarchy = "created_at"
+    exclude = ("data",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("item"), ordering="object_repr")
+    def object_link(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.object_repr)

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PeacetrackerConfig(AppConfig):
     name = "peacetracker"
-    verbose_name = "Sources"
+    verbose_name = "Sources and moderation"
+
+    def ready(self):
+        from .roles import roles_sync
+
+        post_migrate.connect(roles_sync, sender=self, dispatch_uid="peacetracker_roles_sync")

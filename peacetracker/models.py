@@ -1,9 +1,12 @@
-"""Cross-cutting models: sources and the citations that tie any fact to them."""
+"""Cross-cutting models: sources, citations, the moderation audit log and pending changes."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .dates import PrecisionField, format_partial_date
 from .moderation import Moderated
@@ -43,6 +46,8 @@ class Citation(models.Model):
         _("where in the source"), max_length=200, blank=True, help_text=_('e.g. "footnote 73"')
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
@@ -69,3 +74,101 @@ class Content(Moderated):
 
     class Meta:
         abstract = True
+
+
+class ModerationEvent(models.Model):
+    """One entry of the audit log: who moved which item through the workflow, when and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        SUBMITTED = "submitted", _("submitted for review")
+        CHANGE_SUBMITTED = "change_submitted", _("change submitted for review")
+        APPROVED = "approved", _("approved and published")
+        REJECTED = "rejected", _("rejected")
+        PUBLISHED = "published", _("published")
+        UNPUBLISHED = "unpublished", _("unpublished")
+        REVERTED = "reverted", _("reverted")
+        RECOVERED = "recovered", _("recovered after deletion")
+        DELETED = "deleted", _("deleted")
+        IMPORTED = "imported", _("imported")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="moderation_events", verbose_name=_("model")
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    object_repr = models.CharField(_("item"), max_length=300)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="moderation_events",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+        permissions = [("moderate", "Can approve, reject, publish, unpublish and revert content")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.object_repr}"
+
+    def get_absolute_url(self):
+        return reverse(
+            f"admin:{self.content_type.app_label}_{self.content_type.model}_change", args=[self.object_id]
+        )
+
+
+class PendingChange(models.Model):
+    """An editor's change to published content, waiting for a moderator; the public sees the live version.
+
+    It keeps the submitted admin form (fields and inlines) so that approving applies exactly what was typed.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        SUPERSEDED = "superseded", _("replaced by a later change")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="pending_changes")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    object_repr = models.CharField(_("item"), max_length=300)
+    data = models.JSONField(_("submitted form"))
+    changed_fields = models.JSONField(_("changed fields"), default=list)
+    base_version = models.PositiveIntegerField(_("based on version"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pending_changes"
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("moderator's comment"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(state="pending"),
+                name="one_pending_change_per_item",
+            )
+        ]
+
+    def __str__(self):
+        return f"Change to {self.object_repr} by {self.created_by} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse(
+            f"admin:{self.content_type.app_label}_{self.content_type.model}_moderation", args=[self.object_id]
+        )

@@ -1,8 +1,10 @@
-"""Reads shared by every public page: published citations and the sources behind them."""
+"""Reads shared by every public page and the editors' queue."""
 
 from django.db.models import Prefetch
 
-from .models import Citation, Source
+from .models import Citation, ModerationEvent, PendingChange, Source
+from .moderation import Moderated
+from .roles import moderated_models
 
 
 def published_citations_prefetch(lookup="citations"):
@@ -21,3 +23,52 @@ def sources_of(*groups):
             for citation in row.citations.all():
                 seen.setdefault(citation.source_id, citation.source)
     return list(seen.values())
+
+
+def review_queue(limit=50):
+    """What waits for a moderator, oldest first: new items in review and changes to published ones."""
+    items = []
+    for model in moderated_models():
+        for obj in model.objects.filter(status=Moderated.Status.IN_REVIEW).order_by("updated_at")[:limit]:
+            items.append({"object": obj, "kind": "new", "since": obj.updated_at, "opts": model._meta})
+    for change in PendingChange.objects.filter(state=PendingChange.State.PENDING).select_related(
+        "content_type", "created_by"
+    )[:limit]:
+        model = change.content_type.model_class()
+        items.append(
+            {
+                "change": change,
+                "kind": "change",
+                "since": change.created_at,
+                "opts": model._meta,
+                "pk": change.object_id,
+            }
+        )
+    items.sort(key=lambda item: item["since"])
+    return items[:limit]
+
+
+def own_submissions(user, limit=20):
+    """An editor's recent submissions with what became of each, rejections with the moderator's comment."""
+    submitted = (
+        ModerationEvent.objects.filter(
+            user=user, action__in=[ModerationEvent.Action.SUBMITTED, ModerationEvent.Action.CHANGE_SUBMITTED]
+        )
+        .select_related("content_type")
+        .order_by("-created_at")[: limit * 3]
+    )
+    seen, rows = set(), []
+    for event in submitted:
+        key = (event.content_type_id, event.object_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        latest = (
+            ModerationEvent.objects.filter(content_type_id=event.content_type_id, object_id=event.object_id)
+            .select_related("user")
+            .first()
+        )
+        rows.append({"submitted": event, "latest": latest})
+        if len(rows) == limit:
+            break
+    return rows

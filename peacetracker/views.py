@@ -1,7 +1,11 @@
-"""The health check and the mixin every public view shares."""
+"""The health check and the mixins every public view shares."""
 
+from django.contrib import admin
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.cache import add_never_cache_headers
+
+from .services import pending_change_for
 
 
 class PublishedMixin:
@@ -9,6 +13,47 @@ class PublishedMixin:
 
     def get_queryset(self):
         return super().get_queryset().published()
+
+
+class PreviewMixin(PublishedMixin):
+    """A detail page that staff can also open for a draft, or with `?version=pending` for a pending change."""
+
+    def is_preview_user(self):
+        user = self.request.user
+        opts = self.model._meta
+        return (
+            user.is_authenticated
+            and user.is_staff
+            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        )
+
+    def get_queryset(self):
+        if self.is_preview_user():
+            return super(PublishedMixin, self).get_queryset()
+        return super().get_queryset()
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        self.pending_preview = None
+        if self.is_preview_user() and self.request.GET.get("version") == "pending":
+            change = pending_change_for(obj)
+            model_admin = admin.site._registry.get(type(obj))
+            if change is not None and model_admin is not None:
+                model_admin.apply_pending_fields(self.request, obj, change)
+                self.pending_preview = change
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = bool(self.pending_preview) or not self.object.is_published
+        context["preview_pending"] = self.pending_preview
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context.get("preview"):
+            add_never_cache_headers(response)
+        return response
 
 
 def healthz(request):

@@ -640,7 +640,9 @@ def test_joint_committee_of_28_may_2014_has_a_leader_for_each_side(seed):
 
 
 def _moderated_models():
-    return [m for m in apps.get_models() if any(f.name == "status" for f in m._meta.fields)]
+    from peacetracker.moderation import Moderated
+
+    return [m for m in apps.get_models() if issubclass(m, Moderated)]
 
 
 def test_all_moderated_content_is_published(seed):
@@ -685,6 +687,8 @@ def test_kio_cites_footnotes_73_to_76(seed):
 def test_every_seed_row_passes_model_validation(seed):
     for model in apps.get_models():
         if model._meta.app_label not in {"orgs", "negotiations", "peacetracker"}:
+            continue
+        if model.__name__.startswith("Historical"):
             continue
         for obj in model.objects.all():
             obj.full_clean()

@@ -25,4 +25,6 @@ class Command(BaseCommand):
             self.stdout.write("The seed profile is already loaded; nothing to do (use --force to reload it).")
             return
         call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
+        # Fixtures load without signals; give every seed row its first version in the history.
+        call_command("populate_history", auto=True, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Loaded the seed profile."))

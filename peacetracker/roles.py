@@ -1,0 +1,96 @@
+"""The editorial roles as Django groups, kept in step with the models after every migrate."""
+
+from django.apps import apps
+from django.db import models
+
+from .moderation import Moderated
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+
+
+def moderated_models():
+    return [m for m in apps.get_models() if issubclass(m, Moderated)]
+
+
+def owner_fields(model):
+    """The foreign keys by which a row belongs to another (a participant to its meeting, a member to a team)."""
+    return [
+        field
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ForeignKey) and field.remote_field.on_delete is models.CASCADE
+    ]
+
+
+def moderated_parent_fields(model):
+    """The foreign keys by which a row belongs, directly or through its owners, to moderated content."""
+    return [
+        field
+        for field in owner_fields(model)
+        if issubclass(field.related_model, Moderated) or moderated_parent_fields(field.related_model)
+    ]
+
+
+def moderated_owners(obj):
+    """The moderated items a row is edited with: a participant's meeting and person, a team member's org…"""
+    owners = []
+    content_object = getattr(obj, "content_object", None)
+    if isinstance(content_object, Moderated):
+        owners.append(content_object)
+    for field in owner_fields(type(obj)):
+        parent = getattr(obj, field.name, None) if getattr(obj, field.attname, None) is not None else None
+        if parent is None:
+            continue
+        if isinstance(parent, Moderated):
+            owners.append(parent)
+        else:
+            owners.extend(moderated_owners(parent))
+    return owners
+
+
+def editorial_models():
+    """Moderated content and the rows edited with it (participants, points, roles, citations…)."""
+    content = moderated_models()
+    children = [
+        m
+        for m in apps.get_models()
+        if not issubclass(m, Moderated)
+        and not m.__name__.startswith("Historical")
+        and moderated_parent_fields(m)
+    ]
+    return content + children + [apps.get_model("peacetracker", "Citation")]
+
+
+def roles_sync(using="default", **kwargs):
+    """Create or update the Editors and Moderators groups with their permissions."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.contrib.contenttypes.models import ContentType
+
+    # Apps listed after this one have not had their permissions created yet in this migrate run.
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0, using=using)
+        create_permissions(app_config, verbosity=0, using=using)
+
+    codenames = []
+    for model in editorial_models():
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+        for action in ("add", "change", "delete", "view"):
+            codenames.append((content_type, f"{action}_{model._meta.model_name}"))
+    editor_perms = [
+        p
+        for p in (
+            Permission.objects.filter(content_type=ct, codename=codename).first()
+            for ct, codename in codenames
+        )
+        if p is not None
+    ]
+    moderator_extra = Permission.objects.filter(
+        content_type__app_label="peacetracker",
+        codename__in=["moderate", "view_moderationevent", "view_pendingchange"],
+    )
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    editors.permissions.set(editor_perms)
+    moderators, _ = Group.objects.get_or_create(name=MODERATORS)
+    moderators.permissions.set([*editor_perms, *moderator_extra])
