@@ -87,7 +87,7 @@ class ModerationForm(forms.Form):
 
 
 class ModeratedAdmin(SimpleHistoryAdmin):
-    """The admin of every moderated model: status, the workflow, pending versions, history and the audit log."""
+    """The admin of every moderated model: status, workflow, pending versions, history and audit log."""
 
     form = ModeratedForm
     editorial_fields = ("status",)
@@ -432,7 +432,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
             )
 
     def apply_change(self, request, live, change):
-        """Save the submitted form and inlines onto the live item, as if the editor's save had gone through."""
+        """Save the submitted form and inlines onto the live item, as the editor's save would have."""
         replay = _replay_request(request, change.data)
         form = self.get_form(replay, live, change=True)(replay.POST, instance=live)
         form.check_version = False
@@ -542,19 +542,22 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         return reverse(self.url_name("moderation"), args=[obj.pk])
 
     def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
         wrap = self.admin_site.admin_view
         return [
-            path("<path:object_id>/moderation/", wrap(self.moderation_view), name="%s_%s_moderation" % info),
-            path("<path:object_id>/history/compare/", wrap(self.compare_view), name="%s_%s_compare" % info),
-            path("deleted/", wrap(self.deleted_view), name="%s_%s_deleted" % info),
+            path("<path:object_id>/moderation/", wrap(self.moderation_view), name=f"{prefix}_moderation"),
+            path("<path:object_id>/history/compare/", wrap(self.compare_view), name=f"{prefix}_compare"),
+            path("deleted/", wrap(self.deleted_view), name=f"{prefix}_deleted"),
             *super().get_urls(),
         ]
 
 
 class ModeratedChildAdmin(SimpleHistoryAdmin):
-    """Rows edited with moderated content (participants, roles, points): editors change them only
-    while everything they belong to is unpublished; otherwise through the owner's page, as a pending change."""
+    """Rows edited with moderated content (participants, roles, points).
+
+    Editors change them here only while what they belong to is unpublished; otherwise through the
+    owner's own page, where the change waits for approval.
+    """
 
     def _owner_published(self, obj):
         return any(owner.is_published for owner in moderated_owners(obj))

@@ -14,7 +14,7 @@ def moderated_models():
 
 
 def owner_fields(model):
-    """The foreign keys by which a row belongs to another (a participant to its meeting, a member to a team)."""
+    """The foreign keys by which a row belongs to another (a participant to its meeting)."""
     return [
         field
         for field in model._meta.get_fields()
