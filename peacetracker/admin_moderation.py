@@ -228,6 +228,11 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         if getattr(request, "_pending_change", None) is None:
             super().save_related(request, form, formsets, change)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_pending_change", None) is not None:
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
     def log_change(self, request, obj, message):
         if getattr(request, "_pending_change", None) is None:
             return super().log_change(request, obj, message)
@@ -283,7 +288,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
             if not services.user_can_moderate(request.user):
                 raise PermissionDenied
             record = self.model.history.filter(
-                id=version_id, **{self.model._meta.pk.attname: object_id}
+                history_id=version_id, **{self.model._meta.pk.attname: object_id}
             ).first()
             if record is None:
                 raise Http404
@@ -619,6 +624,6 @@ def _replay_request(request, data):
 
     replay = copy(request)
     replay.POST = _querydict(data)
-    replay.FILES = MultiValueDict()
+    replay._files = MultiValueDict()
     replay.method = "POST"
     return replay

@@ -31,6 +31,7 @@ from orgs.models import (
     TeamMember,
 )
 from peacetracker.models import Content, Source
+from tests.admin_forms import form_data, form_errors
 
 LOGS = {"moderationevent", "pendingchange"}
 PROJECT_MODELS = [
@@ -46,32 +47,6 @@ CITATION_PREFIX = "peacetracker-citation-content_type-object_id"
 def admin_url(model, view, *args):
     opts = model._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def form_data(response):
-    """What a browser would post back from an admin add or change page, unedited."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms.append(inline.formset.management_form)
-        forms.extend(inline.formset.forms)
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            data[field.html_name] = "on" if value is True else value
-    return data
-
-
-def form_errors(response):
-    """The errors an admin page shows, for a readable assertion message."""
-    if response.context is None or "adminform" not in response.context:
-        return None
-    errors = [response.context["adminform"].form.errors]
-    errors += [inline.formset.errors for inline in response.context["inline_admin_formsets"]]
-    errors += [inline.formset.non_form_errors() for inline in response.context["inline_admin_formsets"]]
-    return errors
 
 
 @pytest.fixture
