@@ -31,6 +31,12 @@ class ModeratedForm(forms.ModelForm):
     """Refuses a save made on a copy that someone else has changed since it was opened."""
 
     edit_token = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_note = forms.CharField(
+        label=gettext_lazy("Note on this change"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Kept in the history with this version, e.g. “corrected the date from the source”."),
+    )
     check_version = True
 
     def __init__(self, *args, **kwargs):
@@ -93,6 +99,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
     editorial_fields = ("status",)
     save_on_top = True
     change_form_template = "admin/moderation/change_form.html"
+    change_list_template = "admin/moderation/change_list.html"
     object_history_template = "admin/moderation/object_history.html"
     actions = ["submit_selected", "approve_selected", "publish_selected", "unpublish_selected"]
 
@@ -113,7 +120,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         return [*super().get_fieldsets(request, obj), self.editorial_fieldset(obj)]
 
     def editorial_fieldset(self, obj=None):
-        fields = [*self.editorial_fields, "edit_token"]
+        fields = [*self.editorial_fields, "change_note", "edit_token"]
         if obj is not None:
             fields.append(("created_at", "updated_at"))
         return (_("Editorial"), {"fields": fields})
@@ -176,6 +183,10 @@ class ModeratedAdmin(SimpleHistoryAdmin):
             if name in form.cleaned_data and name in {f.name for f in obj._meta.concrete_fields}:
                 setattr(obj, name, form.cleaned_data[name])
 
+    def changelist_view(self, request, extra_context=None):
+        extra = {"can_recover": services.user_can_moderate(request.user), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and change:
             context.update(self.moderation_context(request, obj))
@@ -183,6 +194,9 @@ class ModeratedAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
+        note = form.cleaned_data.get("change_note", "")
+        if note:
+            obj._change_reason = note
         revert = getattr(request, "_moderation_revert", None)
         if revert is not None:
             obj._change_reason = _("Reverted to the version of %(date)s") % {"date": revert.history_date}
@@ -201,7 +215,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
                 changed = self.changed_fields(form, request)
                 if changed:
                     request._pending_change = services.pending_change_submit(
-                        obj, request.user, _post_data(request), changed
+                        obj, request.user, _post_data(request), changed, comment=note
                     )
                 else:
                     request._pending_change = False
@@ -213,8 +227,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
             services.moderation_event_record(obj, request.user, Action.CREATED, to_status=obj.status)
 
     def changed_fields(self, form, request):
-        names = list(form.changed_data)
-        names.remove("edit_token") if "edit_token" in names else None
+        names = [name for name in form.changed_data if name not in {"edit_token", "change_note"}]
         formsets = getattr(request, "_moderation_formsets", [])
         names += [str(fs.model._meta.verbose_name_plural) for fs in formsets if fs.has_changed()]
         return names
@@ -482,7 +495,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         valid = form.is_valid()
         rows = []
         for name in form.changed_data:
-            if name == "edit_token" or name not in form.fields:
+            if name in {"edit_token", "change_note"} or name not in form.fields:
                 continue
             new = form.cleaned_data.get(name) if valid or name in form.cleaned_data else form.data.get(name)
             old = form.initial.get(name, "")

@@ -449,3 +449,16 @@ def test_staff_preview_the_pending_version_while_readers_see_the_approved_one(ed
     assert "Pending." in preview and "Preview, not public" in preview
     public = client.get(meeting.get_absolute_url(), {"version": "pending"}).text
     assert "Approved." in public and "Pending." not in public
+
+
+def test_a_note_on_the_change_is_kept_with_the_version(editor, org):
+    meeting = make_meeting(org, status="draft", details="Old.")
+    edit(login(editor), meeting, details="New.", change_note="Corrected from the source")
+    assert meeting.history.first().history_change_reason == "Corrected from the source"
+
+
+def test_moderators_find_deleted_items_from_the_list(moderator, editor, org):
+    make_meeting(org)
+    assert "Deleted items" in login(moderator).get(reverse("admin:negotiations_meeting_changelist")).text
+    assert "Deleted items" not in login(editor).get(reverse("admin:negotiations_meeting_changelist")).text
+    assert login(editor).get(reverse("admin:negotiations_meeting_deleted")).status_code == 403
