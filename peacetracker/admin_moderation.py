@@ -35,7 +35,7 @@ class ModeratedForm(forms.ModelForm):
         label=gettext_lazy("Note on this change"),
         required=False,
         max_length=100,
-        help_text=gettext_lazy("Kept in the history with this version, e.g. “corrected the date from the source”."),
+        help_text=gettext_lazy("Kept in the history with this version."),
     )
     check_version = True
 
