@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, PersonAlias
 
-from .models import Meeting, MeetingParticipant
+from .models import Meeting, MeetingParticipant, Statement
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -77,6 +77,27 @@ class MeetingFilter(django_filters.FilterSet):
             | Q(date_text__icontains=value)
             | Exists(labelled)
         )
+
+
+class StatementFilter(django_filters.FilterSet):
+    """The statements page's filter: one organisation, by slug."""
+
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.published()
+        .filter(statements__status=Statement.Status.PUBLISHED)
+        .distinct(),
+        to_field_name="slug",
+        empty_label=_("Any organisation"),
+    )
+
+    class Meta:
+        model = Statement
+        fields = []
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
 
 
 # The contract's parameter names "from" and "to" are Python keywords, so they are renamed here.

@@ -169,9 +169,7 @@ class Agreement(Dated, Content):
         return self.title
 
     def get_absolute_url(self):
-        if self.meeting_id:
-            return self.meeting.get_absolute_url() + f"#agreement-{self.pk}"
-        return reverse("negotiations:meeting-list") + f"#agreement-{self.pk}"
+        return reverse("negotiations:agreement-detail", kwargs={"pk": self.pk})
 
 
 class AgreementPoint(models.Model):

@@ -1,17 +1,26 @@
-"""Public pages for meetings, and the home page of what is new."""
+"""Public pages for meetings, agreements, rejected invitations and statements, search, and the home page."""
 
 from django.conf import settings
-from django.db.models import Prefetch
-from django.http import Http404
-from django.views.generic import DetailView, TemplateView
-from django_filters.views import FilterView
+from django.db.models import Count, F, Prefetch
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.views.generic import DetailView, ListView, TemplateView, View
+from django.views.generic.list import MultipleObjectMixin
+from django_filters.views import FilterMixin, FilterView
 
 from orgs.models import Organisation
 from peacetracker.selectors import published_citations_prefetch, sources_of
 from peacetracker.views import PreviewMixin, PublishedMixin
 
-from .filters import MeetingFilter
-from .models import Agreement, Meeting, MeetingParticipant, Statement
+from . import exports
+from .filters import MeetingFilter, SearchForm, StatementFilter
+from .models import Agreement, Meeting, MeetingParticipant, RejectedInvitation, Statement
+from .selectors import SEARCH_RESULTS_PER_KIND, latest_statements, search_published
+
+PUBLISHED = Meeting.Status.PUBLISHED
+EXPORT_CHUNK_SIZE = 2000
+AGREEMENTS_PER_PAGE = 50
+INVITATIONS_PER_PAGE = 50
+STATEMENTS_PER_PAGE = 50
 
 
 def participants_prefetch():
@@ -21,22 +30,73 @@ def participants_prefetch():
     )
 
 
-class MeetingListView(PublishedMixin, FilterView):
-    """Filterable, paginated list of published meetings."""
+def published_parties_prefetch():
+    return Prefetch("parties", queryset=Organisation.objects.published().order_by("name"))
+
+
+def with_stable_order(queryset):
+    """The queryset's order with the id last, so that rows tied on a sort key keep one order across pages."""
+    order = queryset.query.order_by
+    return queryset if "pk" in order else queryset.order_by(*order, "pk")
+
+
+class PublicMeetingsMixin(PublishedMixin):
+    """Published meetings of published organisations, with their participants: the list and its exports."""
 
     model = Meeting
-    filterset_class = MeetingFilter
-    paginate_by = settings.MEETINGS_PER_PAGE
-    template_name = "negotiations/meeting_list.html"
 
     def get_queryset(self):
         return (
             super()
             .get_queryset()
-            .filter(organisation__status=Meeting.Status.PUBLISHED)
+            .filter(organisation__status=PUBLISHED)
             .select_related("organisation")
             .prefetch_related(participants_prefetch())
             .order_by("date", "number", "pk")
+        )
+
+
+class MeetingListView(PublicMeetingsMixin, FilterView):
+    """Filterable, paginated list of published meetings."""
+
+    filterset_class = MeetingFilter
+    paginate_by = settings.MEETINGS_PER_PAGE
+    template_name = "negotiations/meeting_list.html"
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(with_stable_order(queryset), page_size)
+
+
+class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, View):
+    """Every meeting the list's filters select, on all pages, as data; a bad filter is a 400."""
+
+    filterset_class = MeetingFilter
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset(self.get_filterset_class())
+        if filterset.is_bound and not filterset.is_valid():
+            return self.render_errors(filterset.form.errors)
+        meetings = with_stable_order(filterset.qs).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        return self.render_rows(exports.meeting_rows(meetings, request.build_absolute_uri))
+
+
+class MeetingCsvExportView(MeetingExportView):
+    def render_rows(self, rows):
+        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="meetings.csv"'
+        return response
+
+    def render_errors(self, errors):
+        return HttpResponseBadRequest(exports.errors_text(errors), content_type="text/plain; charset=utf-8")
+
+
+class MeetingJsonExportView(MeetingExportView):
+    def render_rows(self, rows):
+        return JsonResponse(exports.json_document(rows), json_dumps_params={"ensure_ascii": False})
+
+    def render_errors(self, errors):
+        return JsonResponse(
+            exports.errors_data(errors), status=400, json_dumps_params={"ensure_ascii": False}
         )
 
 
@@ -89,20 +149,111 @@ class MeetingDetailView(PreviewMixin, DetailView):
         )
 
 
+class AgreementListView(PublishedMixin, ListView):
+    """Published agreements, oldest first, with their parties, meeting and number of points."""
+
+    model = Agreement
+    paginate_by = AGREEMENTS_PER_PAGE
+    context_object_name = "agreements"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("meeting__organisation")
+            .prefetch_related(published_parties_prefetch())
+            .annotate(listed_points=Count("points"))
+            .order_by(F("date").asc(nulls_last=True), "pk")
+        )
+
+
+class AgreementDetailView(PreviewMixin, DetailView):
+    """One agreement: its parties, the meeting it came from, its points in order and its sources."""
+
+    model = Agreement
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("meeting__organisation")
+            .prefetch_related(published_parties_prefetch(), "points", published_citations_prefetch())
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sources=sources_of([self.object]), **kwargs)
+
+
+class RejectedInvitationListView(PublishedMixin, ListView):
+    """Published invitations to talks that an organisation turned down, oldest first."""
+
+    model = RejectedInvitation
+    paginate_by = INVITATIONS_PER_PAGE
+    context_object_name = "invitations"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(organisation__status=PUBLISHED)
+            .select_related("organisation", "invited_by")
+            .prefetch_related(published_citations_prefetch())
+            .order_by(F("date").asc(nulls_last=True), "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sources"] = sources_of(context["invitations"])
+        return context
+
+
+class StatementListView(FilterView):
+    """Published statements, newest first, filterable by organisation."""
+
+    model = Statement
+    filterset_class = StatementFilter
+    paginate_by = STATEMENTS_PER_PAGE
+    template_name = "negotiations/statement_list.html"
+
+    def get_queryset(self):
+        return latest_statements().prefetch_related(published_citations_prefetch())
+
+
+class SearchView(TemplateView):
+    """Search across published organisations, people, meetings, agreements and statements."""
+
+    template_name = "search.html"
+
+    def get_context_data(self, **kwargs):
+        form = SearchForm(self.request.GET or None)
+        query = ""
+        groups = []
+        if form.is_valid() and form.cleaned_data["q"]:
+            query = form.cleaned_data["q"]
+            groups = search_published(query)
+        return super().get_context_data(
+            form=form,
+            query=query,
+            groups=groups,
+            total=sum(group.count for group in groups),
+            limit=SEARCH_RESULTS_PER_KIND,
+            **kwargs,
+        )
+
+
 class HomeView(TemplateView):
     """What is new: the latest published meetings, statements and organisations."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        published = Meeting.Status.PUBLISHED
         return super().get_context_data(
             meetings=Meeting.objects.published()
-            .filter(organisation__status=published, date__isnull=False)
+            .filter(organisation__status=PUBLISHED, date__isnull=False)
             .select_related("organisation")
             .order_by("-date", "-pk")[:5],
             statements=Statement.objects.published()
-            .filter(organisation__status=published, date__isnull=False)
+            .filter(organisation__status=PUBLISHED, date__isnull=False)
             .select_related("organisation")
             .order_by("-date", "-pk")[:5],
             organisations=Organisation.objects.published().order_by("-updated_at", "name")[:5],

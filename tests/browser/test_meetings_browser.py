@@ -1,5 +1,8 @@
 """A reader filters meetings, pages through them, opens one and downloads the data, in Chromium."""
 
+import csv
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -52,3 +55,12 @@ def test_reader_opens_a_meeting_and_reads_its_agreement_points(page, live_seed):
     ).first.is_visible()
     page.get_by_role("link", name="Meeting 15").click()
     assert "8–10 October 2013" in page.get_by_role("heading", level=1).inner_text()
+
+
+def test_reader_downloads_the_filtered_meetings_as_csv(page, live_seed):
+    page.goto("/meetings/?location=Ruili")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV (spreadsheet)").click()
+    download = download_info.value
+    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    assert sorted(int(row["number"]) for row in rows) == [5, 6, 7, 11, 12, 13]

@@ -1,0 +1,168 @@
+"""The filtered meeting list as data: `/meetings/export.csv` and `/meetings/export.json`.
+
+Both take the parameters of `/meetings/` (organisation, year, from, to, location, country, format,
+participant, outcome, q, sort), validate them the same way and return every published meeting the list
+would show, on all of its pages, in the list's order. A bad value gives HTTP 400 with the form errors
+(plain text for CSV, `{"errors": {"<parameter>": ["<message>", …]}}` for JSON), never an unfiltered file.
+
+Columns, in this order:
+
+| column | what |
+|---|---|
+| `id` | the meeting's id, as in `/meetings/<id>/` |
+| `number` | its number in the organisation's record of talks, as the source numbers it; empty if none |
+| `organisation` | whose record it is: "Name (ACRONYM)" |
+| `start_date` | ISO 8601 as precisely as known: `2011-08-01`, `2012-06` (month), `2012` (year); else empty |
+| `end_date` | the last day of a meeting over several days, with the same precision; empty otherwise |
+| `date_as_published` | the date exactly as the source writes it ("01-02/08/11") |
+| `place`, `region`, `country` | where it took place |
+| `format` | `formal`, `informal`, `delegation` (delegation-level), `crisis` (crisis resolution), `unstated` |
+| `organisation_side` | the organisation's representatives, each as published, joined with "; " |
+| `government_side` | the government's representatives, likewise |
+| `observers` | observers, likewise |
+| `others` | mediators and other participants, likewise |
+| `outcome` | `agreement`, `joint_statement`, `continue` (to keep talking), `no_agreement`, `not_stated` |
+| `details` | the meeting's text as published |
+| `url` | the meeting's public page, absolute |
+
+`format` and `outcome` hold the same values as the `format` and `outcome` parameters. A participant is
+named as the source prints it; one entered without that text is named only if the person or body is
+published (with "+ (N)" for unnamed others), and left out otherwise.
+
+CSV: UTF-8 with a byte-order mark (so Excel reads Burmese text), CRLF line ends, one header row. A cell
+that a spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+return) is written with a single quote in front: `=HYPERLINK(…` becomes `'=HYPERLINK(…`.
+
+JSON: `{"count": N, "columns": [...], "results": [{"<column>": value, …}, …]}` with the same values,
+unescaped; `id` and `number` are numbers, and an empty `number`, `start_date` or `end_date` is null.
+"""
+
+import csv
+
+from peacetracker.dates import DatePrecision
+
+from .models import MeetingParticipant
+
+COLUMNS = (
+    "id",
+    "number",
+    "organisation",
+    "start_date",
+    "end_date",
+    "date_as_published",
+    "place",
+    "region",
+    "country",
+    "format",
+    "organisation_side",
+    "government_side",
+    "observers",
+    "others",
+    "outcome",
+    "details",
+    "url",
+)
+SIDE_COLUMNS = {
+    MeetingParticipant.Side.ORGANISATION: "organisation_side",
+    MeetingParticipant.Side.GOVERNMENT: "government_side",
+    MeetingParticipant.Side.OBSERVER: "observers",
+    MeetingParticipant.Side.MEDIATOR: "others",
+    MeetingParticipant.Side.OTHER: "others",
+}
+PARTICIPANT_SEPARATOR = "; "
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+def iso_partial_date(value, precision):
+    """An ISO 8601 date cut to its precision ("2012-06" for June 2012), or None when not known."""
+    if value is None or precision == DatePrecision.UNKNOWN:
+        return None
+    if precision == DatePrecision.YEAR:
+        return f"{value.year:04d}"
+    if precision == DatePrecision.MONTH:
+        return f"{value.year:04d}-{value.month:02d}"
+    return value.isoformat()
+
+
+def participant_name(participant):
+    """The participant as published, or the published person's or body's name; "" if nothing is public."""
+    if participant.label:
+        return participant.label
+    if participant.person_id and participant.person.is_published:
+        name = str(participant.person)
+    elif participant.body_id and participant.body.is_published:
+        name = str(participant.body)
+    else:
+        return ""
+    return f"{name} + ({participant.unnamed_others})" if participant.unnamed_others else name
+
+
+def meeting_row(meeting, url):
+    """One meeting as a dict of COLUMNS; its participants must be prefetched with person and body."""
+    sides = {column: [] for column in SIDE_COLUMNS.values()}
+    for participant in meeting.participants.all():
+        name = participant_name(participant)
+        if name:
+            sides[SIDE_COLUMNS.get(participant.side, "others")].append(name)
+    return {
+        "id": meeting.pk,
+        "number": meeting.number,
+        "organisation": str(meeting.organisation),
+        "start_date": iso_partial_date(meeting.date, meeting.date_precision),
+        "end_date": iso_partial_date(meeting.end_date, meeting.date_precision),
+        "date_as_published": meeting.date_text,
+        "place": meeting.place,
+        "region": meeting.region,
+        "country": meeting.country,
+        "format": meeting.format,
+        **{column: PARTICIPANT_SEPARATOR.join(names) for column, names in sides.items()},
+        "outcome": meeting.outcome,
+        "details": meeting.details,
+        "url": url,
+    }
+
+
+def meeting_rows(meetings, absolute_url):
+    """Rows for an iterable of meetings; `absolute_url` turns a path into the full public URL."""
+    for meeting in meetings:
+        yield meeting_row(meeting, absolute_url(meeting.get_absolute_url()))
+
+
+def csv_cell(value):
+    """A value as a CSV cell that no spreadsheet runs as a formula."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each written line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(rows):
+    """The CSV file, line by line: byte-order mark and header first, CRLF line ends."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    yield BOM + writer.writerow(COLUMNS)
+    for row in rows:
+        yield writer.writerow([csv_cell(row[column]) for column in COLUMNS])
+
+
+def json_document(rows):
+    results = list(rows)
+    return {"count": len(results), "columns": list(COLUMNS), "results": results}
+
+
+def errors_text(errors):
+    """Form errors as plain text, one "parameter: message" per line."""
+    lines = ["Some filters could not be used. Correct them and ask again:"]
+    lines += [f"{name}: {message}" for name, messages in errors.items() for message in messages]
+    return "\n".join(lines) + "\n"
+
+
+def errors_data(errors):
+    return {"errors": {name: list(messages) for name, messages in errors.items()}}

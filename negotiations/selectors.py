@@ -1,0 +1,100 @@
+"""Reads for the public pages: latest statements and search across published content."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
+
+from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
+
+PUBLISHED = Meeting.Status.PUBLISHED
+SEARCH_RESULTS_PER_KIND = 20
+SEARCH_MAX_TERMS = 10
+
+
+def latest_statements():
+    """Published statements of published organisations, newest first and undated last."""
+    return (
+        Statement.objects.published()
+        .filter(organisation__status=PUBLISHED)
+        .select_related("organisation", "speaker")
+        .order_by(F("date").desc(nulls_last=True), "-pk")
+    )
+
+
+@dataclass
+class SearchGroup:
+    """The matches of one kind of content: the first few and how many there are in all."""
+
+    key: str
+    title: str
+    count: int
+    results: list
+
+
+def _matching_every_term(queryset, terms, fields_matching):
+    condition = Q()
+    for term in terms:
+        condition &= fields_matching(term)
+    return queryset.filter(condition)
+
+
+def _organisation_matches(term):
+    aliases = OrganisationAlias.objects.filter(organisation=OuterRef("pk"), name__icontains=term)
+    return Q(name__icontains=term) | Q(acronym__icontains=term) | Exists(aliases)
+
+
+def _person_matches(term):
+    aliases = PersonAlias.objects.filter(person=OuterRef("pk"), name__icontains=term)
+    return Q(name__icontains=term) | Exists(aliases)
+
+
+def _meeting_matches(term):
+    labels = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), label__icontains=term)
+    return (
+        Q(place__icontains=term)
+        | Q(location_text__icontains=term)
+        | Q(details__icontains=term)
+        | Exists(labels)
+    )
+
+
+def _agreement_matches(term):
+    points = AgreementPoint.objects.filter(agreement=OuterRef("pk"), text__icontains=term)
+    return Q(title__icontains=term) | Q(summary__icontains=term) | Exists(points)
+
+
+def _statement_matches(term):
+    return Q(title__icontains=term) | Q(summary__icontains=term)
+
+
+def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
+    """Published content matching every word of the query, grouped by kind; two queries per kind."""
+    terms = list(dict.fromkeys(query.split()))[:SEARCH_MAX_TERMS]
+    kinds = [
+        ("organisations", _("Organisations"), Organisation.objects.published(), _organisation_matches),
+        ("people", _("People"), Person.objects.published(), _person_matches),
+        (
+            "meetings",
+            _("Meetings"),
+            Meeting.objects.published()
+            .filter(organisation__status=PUBLISHED)
+            .select_related("organisation")
+            .order_by("date", "number", "pk"),
+            _meeting_matches,
+        ),
+        (
+            "agreements",
+            _("Agreements"),
+            Agreement.objects.published().order_by(F("date").asc(nulls_last=True), "pk"),
+            _agreement_matches,
+        ),
+        ("statements", _("Statements"), latest_statements(), _statement_matches),
+    ]
+    groups = []
+    for key, title, queryset, fields_matching in kinds:
+        matches = _matching_every_term(queryset, terms, fields_matching)
+        groups.append(SearchGroup(key, title, matches.count(), list(matches[:limit])))
+    return groups

@@ -1,0 +1,292 @@
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from orgs.models import OrganisationAlias, PersonAlias
+from tests.factories import (
+    make_agreement,
+    make_meeting,
+    make_org,
+    make_participant,
+    make_person,
+    make_statement,
+)
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def _queries(client, url):
+    client.get(url)  # warm the content-type cache, as a running server has it
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def search(client, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    return {group.key: group for group in response.context["groups"]}
+
+
+def found(groups, key):
+    return [str(result) for result in groups[key].results] if key in groups else []
+
+
+# Search
+
+
+def test_search_finds_the_kio_by_its_alias_kia(client, seed):
+    groups = search(client, "KIA")
+    assert "Kachin Independence Organisation (KIO/KIA)" in found(groups, "organisations")
+    page = client.get("/search/", {"q": "KIA"}).content.decode()
+    assert 'href="/organisations/kio-kia/">Kachin Independence Organisation</a>' in page
+
+
+def test_search_finds_sumlut_gam_by_the_spelling_suamlut(client, seed):
+    groups = search(client, "SuamLut")
+    assert [person.slug for person in groups["people"].results] == ["sumlut-gam"]
+    assert 'href="/people/sumlut-gam/"' in client.get("/search/", {"q": "suamlut"}).content.decode()
+
+
+def test_search_finds_meetings_by_participant_label_and_agreements_by_point(client, seed):
+    groups = search(client, "4 from UNFC")
+    assert [meeting.number for meeting in groups["meetings"].results] == [13]
+    groups = search(client, "joint Monitoring Committees")
+    assert [agreement.pk for agreement in groups["agreements"].results] == [4]
+    page = client.get("/search/", {"q": "joint Monitoring Committees"}).content.decode()
+    assert 'href="/agreements/4/"' in page
+
+
+def test_search_finds_statements_by_title_or_summary(client):
+    org = make_org()
+    make_statement(org, title="On Union Day")
+    make_statement(org, title="Other", summary="Said on Union Day too")
+    assert search(client, "union day")["statements"].count == 2
+
+
+def test_search_needs_every_word_to_match(client):
+    make_org(name="Kachin Independence Organisation")
+    make_org(name="Karen National Union")
+    assert found(search(client, "kachin organisation"), "organisations") == [
+        "Kachin Independence Organisation"
+    ]
+
+
+def test_search_never_returns_unpublished_content(client):
+    draft_org = make_org(name="Secret Army", status="draft")
+    OrganisationAlias.objects.create(organisation=draft_org, name="Secret alias")
+    draft_person = make_person(name="Secret Person", status="draft")
+    PersonAlias.objects.create(person=draft_person, name="Secret spelling")
+    make_meeting(place="Secretville", status="draft")
+    make_meeting(draft_org, place="Secret place of a draft organisation")
+    make_participant(make_meeting(place="Public place"), person=draft_person)
+    make_agreement(title="Secret agreement", status="draft")
+    make_statement(make_org(), title="Secret statement", status="unpublished")
+    make_statement(draft_org, title="Secret statement of a draft organisation")
+    response = client.get("/search/", {"q": "secret"})
+    assert all(group.count == 0 and not group.results for group in response.context["groups"])
+    page = response.content.decode()
+    assert "0 results for “secret”." in page
+    assert "Secret" not in page.replace("“secret”", "")
+
+
+def test_search_groups_are_capped_with_a_count_of_all_matches(client):
+    for n in range(25):
+        make_org(name=f"Kachin group {n}")
+    response = client.get("/search/", {"q": "kachin"})
+    group = {g.key: g for g in response.context["groups"]}["organisations"]
+    assert (group.count, len(group.results)) == (25, 20)
+    page = response.content.decode()
+    assert 'Organisations <span class="muted">(25)</span>' in page
+    assert "The first 20 of 25." in page
+
+
+def test_search_with_an_empty_query_shows_just_the_form(client):
+    make_org(name="Anything")
+    for params in ({}, {"q": ""}, {"q": "   "}):
+        response = client.get("/search/", params)
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert '<input type="search" name="q" id="id_q"' in page
+        assert "result" not in page.split("</form>", 2)[-1]
+        assert response.context["groups"] == []
+
+
+@pytest.mark.parametrize("q", ["x" * 201, "null\x00byte"])
+def test_search_with_a_bad_query_is_a_form_error_not_a_server_error(client, q):
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The search could not be run." in page
+    assert response.context["groups"] == []
+
+
+def test_search_accepts_exactly_200_characters(client):
+    assert "could not be run" not in client.get("/search/", {"q": "x" * 200}).content.decode()
+
+
+def _add_searchable(count):
+    for n in range(count):
+        org = make_org(name=f"Needle org {n}")
+        OrganisationAlias.objects.create(organisation=org, name=f"Needle alias {n}")
+        person = make_person(name=f"Needle person {n}")
+        meeting = make_meeting(org, place="Needleville")
+        make_participant(meeting, person=person, label="Needle label")
+        make_agreement(title=f"Needle agreement {n}", points=["Needle point"])
+        make_statement(org, title=f"Needle statement {n}")
+
+
+def test_search_query_count_does_not_grow_with_the_data(client):
+    _add_searchable(2)
+    small = _queries(client, "/search/?q=needle")
+    _add_searchable(30)
+    assert _queries(client, "/search/?q=needle") == small
+    assert small <= 10
+
+
+# Feed
+
+
+def feed(client):
+    response = client.get("/statements/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content)
+
+
+def entries(root):
+    return root.findall(f"{ATOM}entry")
+
+
+def test_feed_is_valid_atom_with_the_required_elements(client):
+    make_statement(make_org(), title="On Union Day", summary="Kachin <b>unity</b> & peace")
+    root = feed(client)
+    assert root.tag == f"{ATOM}feed"
+    for name in ("id", "title", "updated", "author"):
+        assert root.find(f"{ATOM}{name}") is not None, name
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/statements/feed/"
+    (entry,) = entries(root)
+    for name in ("id", "title", "updated", "link", "summary"):
+        assert entry.find(f"{ATOM}{name}") is not None, name
+    assert entry.find(f"{ATOM}title").text == "On Union Day"
+    assert "Kachin &lt;b&gt;unity&lt;/b&gt; &amp; peace" in entry.find(f"{ATOM}summary").text
+
+
+def test_feed_holds_published_statements_of_published_organisations_only(client):
+    org = make_org()
+    make_statement(org, title="Shown statement", speaker=make_person(name="Hidden speaker", status="draft"))
+    for status in ("draft", "in_review", "unpublished"):
+        make_statement(org, title=f"Hidden-{status}", status=status)
+    make_statement(make_org(status="draft"), title="Hidden-org")
+    body = client.get("/statements/feed/").content.decode()
+    assert [e.find(f"{ATOM}title").text for e in entries(feed(client))] == ["Shown statement"]
+    assert "Hidden" not in body
+
+
+def test_feed_links_each_entry_to_its_anchor_on_the_organisation_page(client):
+    statement = make_statement(make_org(slug="kio-kia"))
+    (entry,) = entries(feed(client))
+    expected = f"http://testserver/organisations/kio-kia/#statement-{statement.pk}"
+    assert entry.find(f"{ATOM}link").get("href") == expected
+
+
+def test_feed_puts_undated_statements_last_and_never_invents_a_date(client):
+    org = make_org()
+    make_statement(org, title="Undated", date=None, date_precision="unknown")
+    make_statement(org, title="Month only", date=datetime.date(2012, 6, 1), date_precision="month")
+    make_statement(org, title="Dated", date=datetime.date(2011, 9, 26))
+    items = entries(feed(client))
+    assert [e.find(f"{ATOM}title").text for e in items] == ["Month only", "Dated", "Undated"]
+    published = {e.find(f"{ATOM}title").text: e.find(f"{ATOM}published") for e in items}
+    assert published["Dated"].text.startswith("2011-09-26")
+    assert published["Month only"] is None and published["Undated"] is None
+    assert all(e.find(f"{ATOM}updated").text for e in items)
+
+
+def test_feed_holds_the_latest_50_statements(client):
+    org = make_org()
+    for day in range(1, 61):
+        make_statement(org, title=f"Day {day}", date=datetime.date(2012, 1, 1) + datetime.timedelta(days=day))
+    titles = [e.find(f"{ATOM}title").text for e in entries(feed(client))]
+    assert len(titles) == 50 and titles[0] == "Day 60" and titles[-1] == "Day 11"
+
+
+def test_feed_query_count_does_not_grow_with_the_data(client):
+    org = make_org()
+    for _ in range(3):
+        make_statement(org, speaker=make_person())
+    small = _queries(client, "/statements/feed/")
+    for _ in range(40):
+        make_statement(org, speaker=make_person())
+    assert _queries(client, "/statements/feed/") == small
+    assert small <= 2
+
+
+# Sitemap
+
+
+def sitemap_locations(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    return [loc.text.removeprefix("http://testserver") for loc in root.iter(f"{SITEMAP}loc")]
+
+
+def test_sitemap_lists_published_pages_and_the_list_pages(client):
+    org = make_org(slug="kio-kia")
+    person = make_person(slug="gun-maw")
+    meeting = make_meeting(org)
+    agreement = make_agreement(meeting=meeting)
+    locations = sitemap_locations(client)
+    for url in (
+        "/",
+        "/organisations/",
+        "/meetings/",
+        "/agreements/",
+        "/invitations/",
+        "/statements/",
+        "/clashes/",
+        "/organisations/kio-kia/",
+        "/people/gun-maw/",
+        meeting.get_absolute_url(),
+        f"/agreements/{agreement.pk}/",
+    ):
+        assert url in locations, url
+    assert person.get_absolute_url() in locations
+
+
+def test_sitemap_lists_nothing_unpublished(client):
+    draft_org = make_org(slug="secret-org", status="draft")
+    make_person(slug="secret-person", status="in_review")
+    draft_meeting = make_meeting(status="draft")
+    meeting_of_draft_org = make_meeting(draft_org)
+    draft_agreement = make_agreement(status="unpublished")
+    locations = sitemap_locations(client)
+    for url in (
+        "/organisations/secret-org/",
+        "/people/secret-person/",
+        draft_meeting.get_absolute_url(),
+        meeting_of_draft_org.get_absolute_url(),
+        f"/agreements/{draft_agreement.pk}/",
+    ):
+        assert url not in locations, url
+
+
+def test_sitemap_query_count_does_not_grow_with_the_data(client):
+    def add(count):
+        for _ in range(count):
+            org = make_org()
+            make_person()
+            make_agreement(meeting=make_meeting(org))
+
+    add(2)
+    small = _queries(client, "/sitemap.xml")
+    add(30)
+    assert _queries(client, "/sitemap.xml") == small
+    assert small <= 10
