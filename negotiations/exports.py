@@ -86,16 +86,11 @@ def iso_partial_date(value, precision):
 
 
 def participant_name(participant):
-    """The participant as published, or the published person's or body's name; "" if nothing is public."""
-    if participant.label:
-        return participant.label
-    if participant.person_id and participant.person.is_published:
-        name = str(participant.person)
-    elif participant.body_id and participant.body.is_published:
-        name = str(participant.body)
-    else:
-        return ""
-    return f"{name} + ({participant.unnamed_others})" if participant.unnamed_others else name
+    """The participant as readers may see it, with its unnamed others ("+ (4)") when the label lacks them."""
+    name = participant.public_name
+    if name and participant.unnamed_others and not participant.label:
+        return f"{name} + ({participant.unnamed_others})"
+    return name
 
 
 def meeting_row(meeting, url):

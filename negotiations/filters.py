@@ -19,7 +19,7 @@ class MeetingFilter(django_filters.FilterSet):
 
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
-        queryset=Organisation.objects.published().filter(meetings__isnull=False).distinct(),
+        queryset=Organisation.objects.published().filter(meetings__status=Meeting.Status.PUBLISHED).distinct(),
         to_field_name="slug",
         empty_label=_("Any organisation"),
     )

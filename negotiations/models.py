@@ -138,6 +138,17 @@ class MeetingParticipant(models.Model):
             return str(self.person)
         return str(self.body)
 
+    @property
+    def public_name(self):
+        """The name readers may see: the label as published, else a published person's or body's name."""
+        if self.label:
+            return self.label
+        if self.person_id and self.person.is_published:
+            return str(self.person)
+        if self.body_id and self.body.is_published:
+            return str(self.body)
+        return ""
+
 
 class Agreement(Dated, Content):
     """A ceasefire, agreement or joint statement, with its numbered points."""

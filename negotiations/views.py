@@ -122,6 +122,9 @@ class MeetingDetailView(PreviewMixin, DetailView):
             )
         )
 
+    def is_public(self, meeting):
+        return meeting.is_published and meeting.organisation.is_published
+
     def get_object(self, queryset=None):
         meeting = super().get_object(queryset)
         if not meeting.organisation.is_published and not self.is_preview_user():

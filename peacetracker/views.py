@@ -43,9 +43,13 @@ class PreviewMixin(PublishedMixin):
                 self.pending_preview = change
         return obj
 
+    def is_public(self, obj):
+        """Whether readers can see this item; a meeting also needs its organisation published."""
+        return obj.is_published
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["preview"] = bool(self.pending_preview) or not self.object.is_published
+        context["preview"] = bool(self.pending_preview) or not self.is_public(self.object)
         context["preview_pending"] = self.pending_preview
         return context
 
