@@ -37,9 +37,7 @@ JSON: `{"count": N, "columns": [...], "results": [{"<column>": value, …}, …]
 unescaped; `id` and `number` are numbers, and an empty `number`, `start_date` or `end_date` is null.
 """
 
-import csv
-
-from peacetracker.dates import DatePrecision
+from peacetracker.exports import iso_partial_date
 
 from .models import MeetingParticipant
 
@@ -70,19 +68,6 @@ SIDE_COLUMNS = {
     MeetingParticipant.Side.OTHER: "others",
 }
 PARTICIPANT_SEPARATOR = "; "
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
-
-
-def iso_partial_date(value, precision):
-    """An ISO 8601 date cut to its precision ("2012-06" for June 2012), or None when not known."""
-    if value is None or precision == DatePrecision.UNKNOWN:
-        return None
-    if precision == DatePrecision.YEAR:
-        return f"{value.year:04d}"
-    if precision == DatePrecision.MONTH:
-        return f"{value.year:04d}-{value.month:02d}"
-    return value.isoformat()
 
 
 def participant_name(participant):
@@ -124,39 +109,14 @@ def meeting_rows(meetings, absolute_url):
         yield meeting_row(meeting, absolute_url(meeting.get_absolute_url()))
 
 
-def csv_cell(value):
-    """A value as a CSV cell that no spreadsheet runs as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    """A file-like object for csv.writer that hands each written line back instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(rows):
-    """The CSV file, line by line: byte-order mark and header first, CRLF line ends."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield BOM + writer.writerow(COLUMNS)
-    for row in rows:
-        yield writer.writerow([csv_cell(row[column]) for column in COLUMNS])
+def csv_row(row):
+    """A row dict as a sequence in the order of COLUMNS, for peacetracker.exports.csv_lines."""
+    return [row[column] for column in COLUMNS]
 
 
 def json_document(rows):
     results = list(rows)
     return {"count": len(results), "columns": list(COLUMNS), "results": results}
-
-
-def errors_text(errors):
-    """Form errors as plain text, one "parameter: message" per line."""
-    lines = ["Some filters could not be used. Correct them and ask again:"]
-    lines += [f"{name}: {message}" for name, messages in errors.items() for message in messages]
-    return "\n".join(lines) + "\n"
 
 
 def errors_data(errors):

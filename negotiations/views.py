@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch
-from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterMixin, FilterView
 
 from orgs.models import Organisation
+from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
 from peacetracker.views import PreviewMixin, PublishedMixin
 
@@ -82,12 +83,10 @@ class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, V
 
 class MeetingCsvExportView(MeetingExportView):
     def render_rows(self, rows):
-        response = StreamingHttpResponse(exports.csv_lines(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="meetings.csv"'
-        return response
+        return csv_response("meetings.csv", exports.COLUMNS, (exports.csv_row(row) for row in rows))
 
     def render_errors(self, errors):
-        return HttpResponseBadRequest(exports.errors_text(errors), content_type="text/plain; charset=utf-8")
+        return filter_errors_response(errors)
 
 
 class MeetingJsonExportView(MeetingExportView):

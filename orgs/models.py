@@ -497,6 +497,11 @@ class ClashEvent(models.Model):
 
     class Meta:
         ordering = ["-event_date", "event_id_cnty"]
+        indexes = [
+            models.Index(fields=["actor1_organisation", "event_date"], name="clash_event_actor1_date"),
+            models.Index(fields=["actor2_organisation", "event_date"], name="clash_event_actor2_date"),
+            models.Index(fields=["event_type", "year"], name="clash_event_type_year"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),

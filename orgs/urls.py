@@ -9,4 +9,6 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation-detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("clashes/", views.ClashListView.as_view(), name="clashes"),
+    path("clashes/export.csv", views.ClashFigureExportView.as_view(), name="clashes-export-csv"),
+    path("clashes/events.csv", views.ClashEventExportView.as_view(), name="clash-events-export-csv"),
 ]

@@ -1,19 +1,35 @@
-"""Public pages for organisations, people and clash figures."""
+"""Public pages for organisations, people, clash figures and events, and the clash exports."""
 
-from django.db.models import Prefetch
-from django.views.generic import DetailView, ListView
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.views.generic import DetailView, View
+from django_filters.views import FilterView
 
+from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
 from peacetracker.views import PreviewMixin, PublishedMixin
 
-from .models import AllianceMembership, ClashFigure, Organisation, Person, Role, TeamMember
+from . import exports
+from .charts import clash_figure_charts, event_year_chart
+from .filters import ClashEventFilter, ClashFigureFilter, OrganisationFilter
+from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, TeamMember
+from .selectors import published_figures, visible_events
 
 PUBLISHED = Organisation.Status.PUBLISHED
 
 
-class OrganisationListView(PublishedMixin, ListView):
+def usable(*filtersets):
+    """True unless a filter was given a value it cannot use."""
+    return all(not filterset.is_bound or filterset.is_valid() for filterset in filtersets)
+
+
+class OrganisationListView(PublishedMixin, FilterView):
+    """The directory: published organisations by kind, filterable."""
+
     model = Organisation
+    filterset_class = OrganisationFilter
     paginate_by = 100
+    template_name = "orgs/organisation_list.html"
 
     def get_queryset(self):
         return super().get_queryset().order_by("kind", "name")
@@ -110,26 +126,78 @@ class PersonDetailView(PreviewMixin, DetailView):
             teams=person.team_memberships.filter(team__organisation__status=PUBLISHED).select_related(
                 "team__organisation"
             ),
-            participations=person.meeting_participations.filter(meeting__status=PUBLISHED)
+            participations=person.meeting_participations.filter(
+                meeting__status=PUBLISHED, meeting__organisation__status=PUBLISHED
+            )
             .select_related("meeting__organisation")
             .order_by("meeting__date", "meeting__number"),
             **kwargs,
         )
 
 
-class ClashListView(PublishedMixin, ListView):
-    """Reported clash figures, each with who claims it; disputed tallies side by side."""
+class ClashListView(FilterView):
+    """Reported clash figures with their chart and table, then ACLED events, under one set of filters."""
 
     model = ClashFigure
+    filterset_class = ClashFigureFilter
     template_name = "orgs/clashes.html"
     context_object_name = "figures"
+    events_per_page = 50
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .filter(organisation__status=PUBLISHED)
-            .select_related("organisation", "opponent", "claimed_by")
-            .prefetch_related(published_citations_prefetch())
-            .order_by("organisation__name", "kind", "year", "pk")
+        return published_figures().prefetch_related(published_citations_prefetch())
+
+    def get_context_data(self, **kwargs):
+        event_filter = ClashEventFilter(self.request.GET or None, queryset=visible_events())
+        valid = usable(self.filterset, event_filter)
+        figures = list(self.object_list) if valid else []
+        events = event_filter.qs if valid else ClashEvent.objects.none()
+        events_page = Paginator(events, self.events_per_page).get_page(self.request.GET.get("page"))
+        events_chart = None
+        if events_page.paginator.count:
+            per_year = events.order_by().values("year").annotate(events=Count("pk"))
+            organisation = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
+            events_chart = event_year_chart(
+                {row["year"]: row["events"] for row in per_year}, str(organisation or "")
+            )
+        form = self.filterset.form
+        filter_groups = [
+            ("Figures and events", [form["organisation"], form["year"]]),
+            ("Reported figures only", [form["kind"], form["claimed_by"]]),
+            ("Events only", [event_filter.form["event_type"]]),
+        ]
+        kwargs["object_list"] = figures
+        return super().get_context_data(
+            filter_valid=valid,
+            filter_groups=filter_groups,
+            filter_fields=[field for _legend, fields in filter_groups for field in fields],
+            charts=clash_figure_charts(figures),
+            events_page=events_page,
+            events_chart=events_chart,
+            **kwargs,
         )
+
+
+class ClashFigureExportView(View):
+    """The published figures matching the clashes page's filters, as CSV."""
+
+    def get(self, request):
+        filterset = ClashFigureFilter(request.GET or None, queryset=published_figures())
+        if not usable(filterset):
+            return filter_errors_response(filterset.form.errors)
+        rows = (
+            exports.figure_row(figure, request)
+            for figure in filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE)
+        )
+        return csv_response("clash-figures.csv", exports.FIGURE_COLUMNS, rows)
+
+
+class ClashEventExportView(View):
+    """The events matching the clashes page's filters, as CSV in ACLED's columns."""
+
+    def get(self, request):
+        filterset = ClashEventFilter(request.GET or None, queryset=visible_events())
+        if not usable(filterset):
+            return filter_errors_response(filterset.form.errors)
+        rows = (exports.event_row(event) for event in filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE))
+        return csv_response("clash-events.csv", exports.EVENT_COLUMNS, rows)

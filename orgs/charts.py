@@ -1,0 +1,378 @@
+"""Geometry of the clashes page's bar charts, computed here and drawn as inline SVG by a template.
+
+The charts are horizontal bars, one row per figure, grouped by year, so that the label each bar
+needs (who claims it, "as of" a date, against whom) has room on a phone. Reported figures and
+events are charted separately and nothing here adds one figure to another.
+"""
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# Narrow enough that 13-unit text stays readable when a phone scales the chart down.
+WIDTH = 400
+PLOT_LEFT = 48
+PLOT_RIGHT = WIDTH - 56
+LABEL_INDENT = 4
+CHAR_WIDTH = 7.2  # average advance of a character at the 13-unit font size set in site.css
+TOP = 6
+LABEL_LINE = 16
+BAR_HEIGHT = 16
+ROW_GAP = 5
+GROUP_GAP = 12
+NOTE_LINE = 18
+BOTTOM = 46
+MAX_LABEL_CHARS = int((WIDTH - PLOT_LEFT - LABEL_INDENT) / CHAR_WIDTH)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: a single figure or a single year's event count, with its labels' positions."""
+
+    year: int
+    value: int
+    high: int | None
+    value_text: str
+    label: str
+    partial: bool
+    x: float
+    y: float
+    width: float
+    height: float
+    range_width: float
+    label_y: float | None
+    value_x: float
+    value_y: float
+    value_inside: bool
+    figure_id: int | None = None
+
+    @property
+    def end(self):
+        return round(self.x + self.width + self.range_width, 2)
+
+    @property
+    def range_x(self):
+        return round(self.x + self.width, 2)
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    """The bars of one year, with the year written once at the left."""
+
+    year: int
+    label_y: float
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line of text in place of bars, e.g. for years without figures."""
+
+    text: str
+    y: float
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: int
+    x: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """Everything the SVG template draws, in the coordinates of its viewBox."""
+
+    key: str
+    title: str
+    description: str
+    axis_label: str
+    width: int
+    height: float
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+    groups: tuple[YearGroup, ...]
+    notes: tuple[Note, ...]
+    ticks: tuple[Tick, ...]
+    separators: tuple[float, ...]
+
+    @property
+    def bars(self):
+        return [bar for group in self.groups for bar in group.bars]
+
+    @property
+    def view_box(self):
+        return f"0 0 {self.width} {self.height}"
+
+    @property
+    def year_x(self):
+        return self.plot_left - 8
+
+    @property
+    def label_x(self):
+        return self.plot_left + LABEL_INDENT
+
+    @property
+    def tick_label_y(self):
+        return round(self.plot_bottom + 16, 2)
+
+    @property
+    def axis_label_y(self):
+        return round(self.plot_bottom + 36, 2)
+
+    @property
+    def has_partial(self):
+        return any(bar.partial for bar in self.bars)
+
+
+@dataclass(frozen=True)
+class _BarSpec:
+    value: int
+    high: int | None
+    value_text: str
+    label: str = ""
+    partial: bool = False
+    figure_id: int | None = None
+
+
+@dataclass(frozen=True)
+class _Group:
+    year: int
+    specs: tuple[_BarSpec, ...]
+
+
+@dataclass(frozen=True)
+class _Gap:
+    text: str
+
+
+def clash_figure_charts(figures: Iterable) -> list[Chart]:
+    """One chart per organisation: a bar for each yearly clash count, disputed and partial ones apart."""
+    by_organisation = {}
+    for figure in figures:
+        if figure.kind == "clashes" and figure.year is not None and figure.count is not None:
+            by_organisation.setdefault(figure.organisation_id, []).append(figure)
+    return [_figure_chart(rows) for rows in by_organisation.values()]
+
+
+def event_year_chart(counts: Mapping[int, int], subject: str = "") -> Chart | None:
+    """A bar per year from the first to the last year with events, each the number of events."""
+    if not counts:
+        return None
+    first, last = min(counts), max(counts)
+    items = [
+        _Group(year, (_BarSpec(counts.get(year, 0), None, f"{counts.get(year, 0):,}"),))
+        for year in range(first, last + 1)
+    ]
+    title = f"Events per year: {subject}" if subject else "Events per year"
+    summary = " ".join(f"{year}: {counts.get(year, 0):,}." for year in range(first, last + 1))
+    description = (
+        f"Number of recorded events in each year, for the events matching the filters. {summary} "
+        "The latest year may be incomplete."
+    )
+    return _layout("events", title, description, "Number of events", items, separated=False)
+
+
+def _figure_chart(figures):
+    organisation = figures[0].organisation
+    items = []
+    previous_year = None
+    for year in sorted({figure.year for figure in figures}):
+        if previous_year is not None and year - previous_year > 1:
+            missing = (
+                str(previous_year + 1) if year - previous_year == 2 else f"{previous_year + 1}–{year - 1}"
+            )
+            items.append(_Gap(f"No figures published for {missing}"))
+        items.append(_Group(year, _year_specs([f for f in figures if f.year == year])))
+        previous_year = year
+    title = f"Clashes reported per year: {organisation}"
+    description = (
+        "Reported numbers of clashes, one bar per report. Reports for the same year are separate bars "
+        "and are not added together; hatched bars count only part of a year. " + _describe(items)
+    )
+    return _layout(f"clashes-{organisation.slug}", title, description, "Number of clashes reported", items)
+
+
+def _year_specs(figures):
+    """A year's figures, those against the same opponent next to each other, disputed ones included."""
+    opponents = list(dict.fromkeys(_opponent_key(figure) for figure in figures))
+    ordered = sorted(figures, key=lambda f: (opponents.index(_opponent_key(f)), f.is_partial, f.pk or 0))
+    name_opponent = len(opponents) > 1
+    return tuple(
+        _BarSpec(
+            value=figure.count,
+            high=figure.count_high,
+            value_text=_value_text(figure),
+            label=_label(figure, name_opponent),
+            partial=figure.is_partial,
+            figure_id=figure.pk,
+        )
+        for figure in ordered
+    )
+
+
+def _opponent_key(figure):
+    if figure.opponent_id is not None:
+        return f"id:{figure.opponent_id}"
+    return f"text:{figure.opponent_text.casefold()}"
+
+
+def _published_name(organisation):
+    if organisation is not None and organisation.is_published:
+        return organisation.acronym or organisation.name
+    return ""
+
+
+def opponent_label(figure):
+    """Who the figure's clashes were against, as published; never an unpublished organisation's name."""
+    if figure.opponent_text:
+        return figure.opponent_text
+    return _published_name(figure.opponent) if figure.opponent_id else ""
+
+
+def claimant_label(figure):
+    """Who claims the figure, as published; never an unpublished organisation's name."""
+    if figure.claimed_by_text:
+        return figure.claimed_by_text
+    return _published_name(figure.claimed_by) if figure.claimed_by_id else ""
+
+
+def _label(figure, name_opponent):
+    parts = []
+    if name_opponent:
+        opponent = opponent_label(figure)
+        parts.append(f"against {opponent}" if opponent else "opponent not stated")
+    claimant = claimant_label(figure)
+    if claimant:
+        parts.append(f"according to {claimant}")
+    if figure.is_partial:
+        as_of = figure.display_as_of
+        parts.append(f"as of {as_of}" if as_of else "part of the year")
+    return ", ".join(parts)
+
+
+def _value_text(figure):
+    text = f"{figure.count:,}"
+    if figure.count_high is not None:
+        text += f"–{figure.count_high:,}"
+    if figure.qualifier != "exact":
+        text = f"{figure.get_qualifier_display()} {text}"
+    return text
+
+
+def _describe(items):
+    sentences = []
+    for item in items:
+        if isinstance(item, _Gap):
+            sentences.append(f"{item.text}.")
+            continue
+        reports = "; ".join(
+            f"{spec.value_text}{' ' + spec.label if spec.label else ''}" for spec in item.specs
+        )
+        sentences.append(f"{item.year}: {reports}.")
+    return " ".join(sentences)
+
+
+def nice_scale(largest):
+    """The axis maximum and tick step for a largest value: steps of 1, 2 or 5 times a power of ten."""
+    if largest <= 0:
+        return 1, 1
+    raw = largest / 5
+    step = 1
+    if raw > 1:
+        power = 10 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return step * math.ceil(largest / step), step
+
+
+def _truncate(text, limit=MAX_LABEL_CHARS):
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _layout(key, title, description, axis_label, items, separated=True):
+    """Place the items top to bottom; `separated` puts a rule between years, for multi-bar years."""
+    largest = max(
+        (
+            max(spec.value, spec.high or 0)
+            for item in items
+            if isinstance(item, _Group)
+            for spec in item.specs
+        ),
+        default=0,
+    )
+    axis_max, step = nice_scale(largest)
+    plot_width = PLOT_RIGHT - PLOT_LEFT
+
+    def length(value):
+        return round(value / axis_max * plot_width, 2)
+
+    groups, notes, separators = [], [], []
+    y = TOP
+    for index, item in enumerate(items):
+        if index and separated:
+            separators.append(round(y + GROUP_GAP / 2, 2))
+            y += GROUP_GAP
+        elif index:
+            y += ROW_GAP
+        if isinstance(item, _Gap):
+            notes.append(Note(item.text, round(y + 13, 2)))
+            y += NOTE_LINE
+            continue
+        bars = []
+        for number, spec in enumerate(item.specs):
+            if number:
+                y += ROW_GAP
+            label_y = None
+            if spec.label:
+                label_y = round(y + 12, 2)
+                y += LABEL_LINE
+            width = length(spec.value)
+            range_width = length(spec.high) - width if spec.high is not None else 0
+            end = PLOT_LEFT + width + range_width
+            value_inside = end + 4 + len(spec.value_text) * CHAR_WIDTH > WIDTH
+            bars.append(
+                Bar(
+                    year=item.year,
+                    value=spec.value,
+                    high=spec.high,
+                    value_text=spec.value_text,
+                    label=_truncate(spec.label),
+                    partial=spec.partial,
+                    x=PLOT_LEFT,
+                    y=round(y, 2),
+                    width=width,
+                    height=BAR_HEIGHT,
+                    range_width=round(range_width, 2),
+                    label_y=label_y,
+                    value_x=round(end - 4 if value_inside else end + 4, 2),
+                    value_y=round(y + 12.5, 2),
+                    value_inside=value_inside,
+                    figure_id=spec.figure_id,
+                )
+            )
+            y += BAR_HEIGHT
+        first = bars[0]
+        groups.append(YearGroup(item.year, first.label_y or first.value_y, tuple(bars)))
+    plot_bottom = round(y + 4, 2)
+    ticks = tuple(
+        Tick(value, round(PLOT_LEFT + length(value), 2), f"{value:,}")
+        for value in range(0, axis_max + 1, step)
+    )
+    return Chart(
+        key=key,
+        title=title,
+        description=description,
+        axis_label=axis_label,
+        width=WIDTH,
+        height=round(plot_bottom + BOTTOM, 2),
+        plot_left=PLOT_LEFT,
+        plot_right=PLOT_RIGHT,
+        plot_top=TOP - 2,
+        plot_bottom=plot_bottom,
+        groups=tuple(groups),
+        notes=tuple(notes),
+        ticks=ticks,
+        separators=tuple(separators),
+    )

@@ -1,0 +1,115 @@
+"""The public filters of the clashes page, its exports and the organisation directory."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
+
+PUBLISHED = Organisation.Status.PUBLISHED
+
+# ACLED's event types (ACLED codebook); `event_type` holds one of these.
+ACLED_EVENT_TYPES = [
+    ("Battles", "Battles"),
+    ("Explosions/Remote violence", "Explosions/Remote violence"),
+    ("Violence against civilians", "Violence against civilians"),
+    ("Protests", "Protests"),
+    ("Riots", "Riots"),
+    ("Strategic developments", "Strategic developments"),
+]
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year as a whole number, so that "2012.5" or "twenty" is a form error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Year"))
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
+        super().__init__(*args, **kwargs)
+
+
+def organisation_filter(**kwargs):
+    """A published organisation chosen by its slug; any other slug is a form error."""
+    return django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.published().order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any organisation"),
+        **kwargs,
+    )
+
+
+class ClashFigureFilter(django_filters.FilterSet):
+    """Filters for reported figures: organisation, year, kind and who claims the figure."""
+
+    organisation = organisation_filter()
+    year = YearFilter()
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of figure"), choices=ClashFigure.Kind.choices, empty_label=_("Any kind")
+    )
+    claimed_by = django_filters.CharFilter(label=_("Claimed by"), method="filter_claimed_by", max_length=100)
+
+    class Meta:
+        model = ClashFigure
+        fields = []
+
+    def filter_claimed_by(self, queryset, name, value):
+        claimant = Q(claimed_by__status=PUBLISHED) & (
+            Q(claimed_by__name__icontains=value)
+            | Q(claimed_by__acronym__icontains=value)
+            | Q(claimed_by__slug=value)
+        )
+        return queryset.filter(Q(claimed_by_text__icontains=value) | claimant)
+
+
+class ClashEventFilter(django_filters.FilterSet):
+    """Filters for ACLED events: organisation (as either actor), year and event type."""
+
+    organisation = organisation_filter(method="filter_organisation")
+    year = YearFilter()
+    event_type = django_filters.ChoiceFilter(
+        label=_("Event type"), choices=ACLED_EVENT_TYPES, empty_label=_("Any event type")
+    )
+
+    class Meta:
+        model = ClashEvent
+        fields = []
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(Q(actor1_organisation=value) | Q(actor2_organisation=value))
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    """Directory filters: kind, NCA status, alliance (past or present members) and territory."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("Any kind")
+    )
+    nca_status = django_filters.ChoiceFilter(
+        label=_("NCA status"), choices=Organisation.NcaStatus.choices, empty_label=_("Any status")
+    )
+    alliance = django_filters.ModelChoiceFilter(
+        label=_("Member of alliance (past or present)"),
+        queryset=Organisation.objects.published().filter(kind=Organisation.Kind.ALLIANCE).order_by("name"),
+        to_field_name="slug",
+        empty_label=_("Any alliance"),
+        method="filter_alliance",
+    )
+    territory = django_filters.CharFilter(
+        label=_("Territory or headquarters"), method="filter_territory", max_length=100
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def filter_alliance(self, queryset, name, value):
+        memberships = AllianceMembership.objects.filter(member=OuterRef("pk"), alliance=value)
+        return queryset.filter(Exists(memberships))
+
+    def filter_territory(self, queryset, name, value):
+        return queryset.filter(Q(active_territories__icontains=value) | Q(headquarters__icontains=value))
