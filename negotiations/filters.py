@@ -3,11 +3,33 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, PersonAlias
 
 from .models import Meeting, MeetingParticipant, Statement
+
+
+class QuickSelect(forms.Select):
+    """A select with its options written in Python, not through one template include per option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -19,9 +41,12 @@ class MeetingFilter(django_filters.FilterSet):
 
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
-        queryset=Organisation.objects.published().filter(meetings__status=Meeting.Status.PUBLISHED).distinct(),
+        queryset=Organisation.objects.published()
+        .filter(Exists(Meeting.objects.published().filter(organisation=OuterRef("pk"))))
+        .only("pk", "slug", "name", "acronym"),
         to_field_name="slug",
         empty_label=_("Any organisation"),
+        widget=QuickSelect,
     )
     year = YearFilter(field_name="date__year", label=_("Year"), min_value=1900, max_value=2100)
     date_from = django_filters.DateFilter(
@@ -89,6 +114,7 @@ class StatementFilter(django_filters.FilterSet):
         .distinct(),
         to_field_name="slug",
         empty_label=_("Any organisation"),
+        widget=QuickSelect,
     )
 
     class Meta:

@@ -54,7 +54,14 @@ class Meeting(Dated, Content):
                 fields=["organisation", "number"], name="meeting_number_unique_per_organisation"
             ),
         ]
-        indexes = [models.Index(fields=["status", "date"], name="meeting_status_date")]
+        indexes = [
+            # Covers the public list's count and page for a date range with format and country filters.
+            models.Index(
+                fields=["status", "date", "format", "country", "organisation"], name="meeting_public_by_date"
+            ),
+            # Covers the unfiltered count, which joins each published organisation to its meetings.
+            models.Index(fields=["organisation", "status"], name="meeting_organisation_status"),
+        ]
 
     def __str__(self):
         number = f"#{self.number} " if self.number else ""
@@ -66,6 +73,13 @@ class Meeting(Dated, Content):
     @property
     def location(self):
         return ", ".join(part for part in (self.place, self.region, self.country) if part)
+
+    @property
+    def representatives(self):
+        """The organisation's and the government's people as readers may see them, from prefetched rows."""
+        sides = (MeetingParticipant.Side.ORGANISATION, MeetingParticipant.Side.GOVERNMENT)
+        names = (p.public_name for p in self.participants.all() if p.side in sides)
+        return "; ".join(name for name in names if name)
 
 
 class ParticipantQuerySet(models.QuerySet):

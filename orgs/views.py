@@ -74,7 +74,12 @@ class OrganisationDetailView(PreviewMixin, DetailView):
             .order_by("number", "date")
             .prefetch_related("participants__person", "participants__body", citations)
         )
-        agreements = org.agreements.published().order_by("date").prefetch_related("points", citations)
+        agreements = (
+            org.agreements.published()
+            .order_by("date")
+            .select_related("meeting")
+            .prefetch_related("points", citations)
+        )
         invitations = org.rejected_invitations.published().order_by("date").prefetch_related(citations)
         statements = (
             org.statements.published().order_by("date").select_related("speaker").prefetch_related(citations)

@@ -7,6 +7,8 @@ class PeacetrackerConfig(AppConfig):
     verbose_name = "Sources and moderation"
 
     def ready(self):
+        from .cache import page_cache_connect
         from .roles import roles_sync
 
         post_migrate.connect(roles_sync, sender=self, dispatch_uid="peacetracker_roles_sync")
+        page_cache_connect()

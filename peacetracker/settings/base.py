@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "peacetracker.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +104,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def env_cache(name, default_dir):
+    """A cache from a URL: redis://host:port/db (needs the redis package), file:///dir, locmem://."""
+    url = os.environ.get(name, "")
+    scheme = url.partition("://")[0]
+    if scheme in {"redis", "rediss"}:
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    elif scheme == "locmem":
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    elif scheme in {"file", ""}:
+        location = url.removeprefix("file://") or str(default_dir)
+        backend = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": location,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    else:
+        raise ImproperlyConfigured(f"{name}: use a redis://, file:// or locmem:// URL, not {url!r}.")
+    return {**backend, "TIMEOUT": 600, "KEY_PREFIX": "peacetracker"}
+
+
+# Shared by every worker, so that publishing retires cached pages everywhere at once.
+CACHES = {"default": env_cache("DJANGO_CACHE_URL", BASE_DIR / ".cache")}
+PAGE_CACHE = env_bool("PEACETRACKER_PAGE_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

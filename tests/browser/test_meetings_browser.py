@@ -62,5 +62,6 @@ def test_reader_downloads_the_filtered_meetings_as_csv(page, live_seed):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV (spreadsheet)").click()
     download = download_info.value
-    rows = list(csv.DictReader(io.StringIO(open(download.path(), encoding="utf-8-sig").read())))
+    with open(download.path(), encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
     assert sorted(int(row["number"]) for row in rows) == [5, 6, 7, 11, 12, 13]

@@ -1,0 +1,129 @@
+"""The anonymous readers' page cache, retired at once in every worker when any editorial content changes.
+
+Every cached page is stored under the content generation current when its request began; any write to
+editorial content replaces that generation in the shared cache with a new random number, so every
+worker stops finding the old pages on its next request. Random rather than incremented, so that two
+workers bumping at once can never leave the old value in place.
+"""
+
+import contextlib
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import cc_delim_re, get_cache_key, has_vary_header, learn_cache_key
+
+from .roles import editorial_models
+
+GENERATION_KEY = "peacetracker:content-generation"
+MESSAGES_COOKIE = "messages"
+
+
+def page_cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def cache_generation():
+    """The current content generation, created on first use (or after the cache lost it)."""
+    cache = page_cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, secrets.randbits(63), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def cache_generation_bump():
+    """Retire every cached page in every worker; bulk writes that send no signals (imports) call this."""
+    page_cache().set(GENERATION_KEY, secrets.randbits(63), timeout=None)
+
+
+def _content_changed(sender, using="default", action="post_", **kwargs):
+    if not action.startswith("post_"):
+        return
+    cache_generation_bump()
+    # A reader who rendered between this write and its commit stored the old page under the new
+    # generation, so the generation moves again once the transaction commits.
+    connection = connections[using]
+    if connection.in_atomic_block and not any(
+        entry[1] is cache_generation_bump for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(cache_generation_bump, using=using, robust=True)
+
+
+def page_cache_connect():
+    """Bump the generation on every save, delete and many-to-many change of editorial content."""
+    for model in editorial_models():
+        label = model._meta.label_lower
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_save_{label}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"page_cache_delete_{label}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _content_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"page_cache_m2m_{label}_{field.name}",
+            )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GET and HEAD requests for public pages from the shared cache, marked X-Cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._uncached_prefixes = None
+
+    def __call__(self, request):
+        if not self.applies(request):
+            return self.get_response(request)
+        cache = page_cache()
+        key_prefix = f"page:{cache_generation()}"
+        key = get_cache_key(request, key_prefix, "GET", cache=cache)
+        if key is not None:
+            response = cache.get(key)
+            if response is not None:
+                response["X-Cache"] = "HIT"
+                return response
+        response = self.get_response(request)
+        if request.method == "GET" and self.storable(request, response):
+            cache.set(learn_cache_key(request, response, None, key_prefix, cache=cache), response)
+        response["X-Cache"] = "MISS"
+        return response
+
+    def uncached_prefixes(self):
+        if self._uncached_prefixes is None:
+            prefixes = []
+            for name in ("admin:index", "healthz"):
+                with contextlib.suppress(NoReverseMatch):
+                    prefixes.append(reverse(name))
+            self._uncached_prefixes = tuple(prefixes)
+        return self._uncached_prefixes
+
+    def applies(self, request):
+        """Anonymous readers only: no session or messages cookie, no credentials, not the admin."""
+        return (
+            getattr(settings, "PAGE_CACHE", True)
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and MESSAGES_COOKIE not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not request.path.startswith(self.uncached_prefixes())
+        )
+
+    def storable(self, request, response):
+        """A complete 200 page meant for anyone: no cookie set, not private, not a preview."""
+        user = getattr(request, "user", None)
+        cache_control = {
+            directive.strip().split("=")[0].lower()
+            for directive in cc_delim_re.split(response.get("Cache-Control", ""))
+        }
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not (user is not None and user.is_authenticated)
+            and not cache_control & {"private", "no-store", "no-cache"}
+            and not has_vary_header(response, "*")
+        )

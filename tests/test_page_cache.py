@@ -1,0 +1,222 @@
+"""The anonymous readers' page cache: what it serves, what it never stores, and what retires it."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group, User
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.utils.cache import patch_vary_headers
+
+from negotiations.models import Meeting
+from peacetracker.cache import PageCacheMiddleware, cache_generation, cache_generation_bump
+from peacetracker.roles import MODERATORS
+from peacetracker.services import moderation_transition
+from peacetracker.settings.base import env_cache
+from tests.factories import make_agreement, make_meeting, make_org
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def moderator():
+    user = User.objects.create_user("mona", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=MODERATORS))
+    return user
+
+
+def staff_client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_second_anonymous_request_is_a_hit_with_the_same_page(client):
+    make_org(name="Cached Organisation")
+    first = client.get("/organisations/")
+    second = client.get("/organisations/")
+    assert first["X-Cache"] == "MISS"
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert "Cached Organisation" in second.content.decode()
+
+
+def test_a_hit_makes_no_database_query(client, django_assert_num_queries):
+    meeting = make_meeting(place="Ruili")
+    client.get(meeting.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = client.get(meeting.get_absolute_url())
+    assert response["X-Cache"] == "HIT"
+
+
+def test_head_is_served_from_what_get_cached(client):
+    make_org()
+    client.get("/organisations/")
+    assert client.head("/organisations/")["X-Cache"] == "HIT"
+
+
+def test_the_query_string_is_part_of_the_key(client):
+    make_meeting(place="Ruili", country="China")
+    make_meeting(place="Chiang Rai", country="Thailand")
+    client.get("/meetings/?country=China")
+    response = client.get("/meetings/?country=Thailand")
+    assert response["X-Cache"] == "MISS"
+    assert "Chiang Rai" in response.content.decode()
+    assert "Ruili" not in response.content.decode()
+
+
+def test_editing_published_content_shows_on_the_next_request(client):
+    org = make_org(name="Old Name")
+    client.get(org.get_absolute_url())
+    org.name = "New Name"
+    org.save()
+    response = client.get(org.get_absolute_url())
+    assert response["X-Cache"] == "MISS"
+    assert "New Name" in response.content.decode()
+
+
+def test_publishing_through_the_workflow_shows_the_item_at_once(client, moderator):
+    meeting = make_meeting(place="Draftville", status="draft")
+    assert "Draftville" not in client.get("/meetings/").content.decode()
+    moderation_transition(meeting, moderator, "published")
+    response = client.get("/meetings/")
+    assert response["X-Cache"] == "MISS"
+    assert "Draftville" in response.content.decode()
+
+
+def test_unpublishing_through_the_workflow_hides_the_item_at_once(client, moderator):
+    meeting = make_meeting(place="Goneville")
+    assert "Goneville" in client.get("/meetings/").content.decode()
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    moderation_transition(meeting, moderator, "unpublished")
+    assert "Goneville" not in client.get("/meetings/").content.decode()
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+
+
+def test_deleting_and_changing_many_to_many_links_retire_cached_pages(client):
+    org = make_org()
+    agreement = make_agreement()
+    generation = cache_generation()
+    agreement.parties.add(org)
+    assert cache_generation() != generation
+    generation = cache_generation()
+    agreement.delete()
+    assert cache_generation() != generation
+
+
+def test_writes_inside_a_transaction_bump_again_once_on_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        org = make_org()
+        org.name = "Renamed"
+        org.save()
+        make_meeting(org)
+    assert callbacks == [cache_generation_bump]
+
+
+def test_a_bump_from_another_process_retires_this_workers_pages(client, settings, tmp_path, monkeypatch):
+    monkeypatch.setenv("DJANGO_CACHE_URL", f"file://{tmp_path}")
+    settings.CACHES = {"default": env_cache("DJANGO_CACHE_URL", tmp_path)}
+    make_org()
+    client.get("/organisations/")
+    assert client.get("/organisations/")["X-Cache"] == "HIT"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "peacetracker.settings"}
+    script = "import django; django.setup(); from peacetracker.cache import cache_generation_bump as b; b()"
+    subprocess.run([sys.executable, "-c", script], cwd=django_settings.BASE_DIR, env=environment, check=True)
+    assert client.get("/organisations/")["X-Cache"] == "MISS"
+
+
+def test_logged_in_users_are_neither_served_nor_stored(client, moderator):
+    make_org(name="Public Organisation")
+    staff = staff_client(moderator)
+    assert "X-Cache" not in staff.get("/organisations/")
+    assert client.get("/organisations/")["X-Cache"] == "MISS"
+    assert "X-Cache" not in staff.get("/organisations/")
+
+
+def test_previews_are_never_cached_and_a_cached_page_never_shows_drafts(client, moderator):
+    meeting = make_meeting(place="Secretville", status="draft")
+    staff = staff_client(moderator)
+    preview = staff.get(meeting.get_absolute_url())
+    assert "Secretville" in preview.content.decode()
+    assert "X-Cache" not in preview
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    staff.get("/meetings/")
+    for _ in range(2):
+        assert "Secretville" not in client.get("/meetings/").content.decode()
+
+
+def test_a_session_or_messages_cookie_bypasses_the_cache(client):
+    make_org()
+    client.get("/organisations/")
+    for cookie in (django_settings.SESSION_COOKIE_NAME, "messages"):
+        reader = Client()
+        reader.cookies[cookie] = "anything"
+        assert "X-Cache" not in reader.get("/organisations/")
+
+
+def test_the_admin_and_the_health_check_are_never_cached(client):
+    for url in ("/admin/login/", "/healthz"):
+        client.get(url)
+        assert "X-Cache" not in client.get(url)
+
+
+def test_the_page_cache_can_be_switched_off(client, settings):
+    settings.PAGE_CACHE = False
+    make_org()
+    client.get("/organisations/")
+    assert "X-Cache" not in client.get("/organisations/")
+
+
+def _middleware(view):
+    return PageCacheMiddleware(view)
+
+
+def test_a_response_that_sets_a_cookie_or_is_private_is_not_stored():
+    def sets_cookie(request):
+        response = HttpResponse("hello")
+        response.set_cookie("tracking", "1")
+        return response
+
+    def private(request):
+        response = HttpResponse("hello")
+        response["Cache-Control"] = "private"
+        return response
+
+    for view in (sets_cookie, private):
+        middleware = _middleware(view)
+        middleware(RequestFactory().get(f"/{view.__name__}/"))
+        assert middleware(RequestFactory().get(f"/{view.__name__}/"))["X-Cache"] == "MISS"
+
+
+def test_a_page_that_varies_on_a_header_is_kept_per_value_of_it():
+    def varies(request):
+        response = HttpResponse(request.headers.get("Accept-Encoding", "none"))
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+
+    middleware = _middleware(varies)
+    factory = RequestFactory()
+    middleware(factory.get("/varies/", headers={"Accept-Encoding": "gzip"}))
+    other = middleware(factory.get("/varies/", headers={"Accept-Encoding": "br"}))
+    same = middleware(factory.get("/varies/", headers={"Accept-Encoding": "gzip"}))
+    assert (other["X-Cache"], other.content) == ("MISS", b"br")
+    assert (same["X-Cache"], same.content) == ("HIT", b"gzip")
+
+
+def test_only_successful_pages_are_stored(client):
+    client.get("/meetings/999999/")
+    assert client.get("/meetings/999999/")["X-Cache"] == "MISS"
+    assert not Meeting.objects.exists()
