@@ -37,9 +37,12 @@ JSON: `{"count": N, "columns": [...], "results": [{"<column>": value, …}, …]
 unescaped; `id` and `number` are numbers, and an empty `number`, `start_date` or `end_date` is null.
 """
 
+from itertools import islice
+
 from peacetracker.exports import iso_partial_date
 
 from .models import MeetingParticipant
+from .selectors import public_participant_names
 
 COLUMNS = (
     "id",
@@ -70,21 +73,11 @@ SIDE_COLUMNS = {
 PARTICIPANT_SEPARATOR = "; "
 
 
-def participant_name(participant):
-    """The participant as readers may see it, with its unnamed others ("+ (4)") when the label lacks them."""
-    name = participant.public_name
-    if name and participant.unnamed_others and not participant.label:
-        return f"{name} + ({participant.unnamed_others})"
-    return name
-
-
-def meeting_row(meeting, url):
-    """One meeting as a dict of COLUMNS; its participants must be prefetched with person and body."""
+def meeting_row(meeting, url, participants):
+    """One meeting as a dict of COLUMNS; `participants` are its (side, public name) pairs in order."""
     sides = {column: [] for column in SIDE_COLUMNS.values()}
-    for participant in meeting.participants.all():
-        name = participant_name(participant)
-        if name:
-            sides[SIDE_COLUMNS.get(participant.side, "others")].append(name)
+    for side, name in participants:
+        sides[SIDE_COLUMNS.get(side, "others")].append(name)
     return {
         "id": meeting.pk,
         "number": meeting.number,
@@ -103,10 +96,14 @@ def meeting_row(meeting, url):
     }
 
 
-def meeting_rows(meetings, absolute_url):
-    """Rows for an iterable of meetings; `absolute_url` turns a path into the full public URL."""
-    for meeting in meetings:
-        yield meeting_row(meeting, absolute_url(meeting.get_absolute_url()))
+def meeting_rows(meetings, absolute_url, chunk_size=2000):
+    """Rows for an iterable of meetings, their participants read one chunk at a time (one query each);
+    `absolute_url` turns a path into the full public URL."""
+    meetings = iter(meetings)
+    while chunk := list(islice(meetings, chunk_size)):
+        names = public_participant_names([meeting.pk for meeting in chunk])
+        for meeting in chunk:
+            yield meeting_row(meeting, absolute_url(meeting.get_absolute_url()), names.get(meeting.pk, ()))
 
 
 def csv_row(row):

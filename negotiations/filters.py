@@ -17,19 +17,28 @@ class QuickSelect(forms.Select):
     """A select with its options written in Python, not through one template include per option."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        selected = {str(v) for v in self.format_value(value)}
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
+                (str(option), mark_safe(" selected") if str(option) in selected else "", label)
+                for option, label in self.choices
             ),
         )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
+def organisations_with_published_meetings():
+    """(slug, name) of published organisations that have published meetings: the organisation choices."""
+    rows = (
+        Organisation.objects.published()
+        .filter(Exists(Meeting.objects.published().filter(organisation=OuterRef("pk"))))
+        .order_by("name")
+        .values_list("slug", "name", "acronym")
+    )
+    return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -39,14 +48,13 @@ class YearFilter(django_filters.NumberFilter):
 class MeetingFilter(django_filters.FilterSet):
     """Filters of DESIGN.md's contract: organisation, year, from, to, location, country, format, …"""
 
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = django_filters.ChoiceFilter(
         label=_("Organisation"),
-        queryset=Organisation.objects.published()
-        .filter(Exists(Meeting.objects.published().filter(organisation=OuterRef("pk"))))
-        .only("pk", "slug", "name", "acronym"),
-        to_field_name="slug",
+        field_name="organisation__slug",
+        choices=organisations_with_published_meetings,
         empty_label=_("Any organisation"),
         widget=QuickSelect,
+        error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
     )
     year = YearFilter(field_name="date__year", label=_("Year"), min_value=1900, max_value=2100)
     date_from = django_filters.DateFilter(

@@ -74,13 +74,6 @@ class Meeting(Dated, Content):
     def location(self):
         return ", ".join(part for part in (self.place, self.region, self.country) if part)
 
-    @property
-    def representatives(self):
-        """The organisation's and the government's people as readers may see them, from prefetched rows."""
-        sides = (MeetingParticipant.Side.ORGANISATION, MeetingParticipant.Side.GOVERNMENT)
-        names = (p.public_name for p in self.participants.all() if p.side in sides)
-        return "; ".join(name for name in names if name)
-
 
 class ParticipantQuerySet(models.QuerySet):
     def in_side_order(self):
@@ -155,13 +148,16 @@ class MeetingParticipant(models.Model):
     @property
     def public_name(self):
         """The name readers may see: the label as published, else a published person's or body's name."""
-        if self.label:
-            return self.label
-        if self.person_id and self.person.is_published:
-            return str(self.person)
-        if self.body_id and self.body.is_published:
-            return str(self.body)
-        return ""
+        return self.public_name_of(
+            self.label,
+            person=str(self.person) if self.person_id and self.person.is_published else "",
+            body=str(self.body) if self.body_id and self.body.is_published else "",
+        )
+
+    @staticmethod
+    def public_name_of(label, person="", body=""):
+        """The label as published, else the (published) person's, else the (published) body's name."""
+        return label or person or body
 
 
 class Agreement(Dated, Content):

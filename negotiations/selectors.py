@@ -9,6 +9,8 @@ from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
 
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
 
+SIDE_ORDER = {side: rank for rank, (side, _label) in enumerate(MeetingParticipant.Side.choices)}
+
 PUBLISHED = Meeting.Status.PUBLISHED
 SEARCH_RESULTS_PER_KIND = 20
 SEARCH_MAX_TERMS = 10
@@ -98,3 +100,50 @@ def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
         matches = _matching_every_term(queryset, terms, fields_matching)
         groups.append(SearchGroup(key, title, matches.count(), list(matches[:limit])))
     return groups
+
+
+def public_participant_names(meeting_ids):
+    """Each meeting's participants as readers may see them, as (side, name) in side order; one query.
+
+    A name is the label as published, else a published person's or body's name with "+ (N)" for
+    unnamed others; a participant with nothing public is left out. Reads plain values, no model rows.
+    """
+    rows = MeetingParticipant.objects.filter(meeting_id__in=meeting_ids).values_list(
+        "meeting_id",
+        "side",
+        "order",
+        "pk",
+        "label",
+        "unnamed_others",
+        "person__honorific",
+        "person__name",
+        "person__status",
+        "body__name",
+        "body__acronym",
+        "body__status",
+    )
+    names = {}
+    for (
+        meeting_id,
+        side,
+        _order,
+        _pk,
+        label,
+        others,
+        honorific,
+        person,
+        person_status,
+        body,
+        acronym,
+        body_status,
+    ) in sorted(rows, key=lambda row: (row[0], SIDE_ORDER.get(row[1], len(SIDE_ORDER)), row[2], row[3])):
+        name = MeetingParticipant.public_name_of(
+            label,
+            person=Person.display_name(honorific, person) if person_status == PUBLISHED else "",
+            body=Organisation.display_name(body, acronym) if body_status == PUBLISHED else "",
+        )
+        if name and others and not label:
+            name = f"{name} + ({others})"
+        if name:
+            names.setdefault(meeting_id, []).append((side, name))
+    return names

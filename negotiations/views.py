@@ -15,7 +15,7 @@ from peacetracker.views import PreviewMixin, PublishedMixin
 from . import exports
 from .filters import MeetingFilter, SearchForm, StatementFilter
 from .models import Agreement, Meeting, MeetingParticipant, RejectedInvitation, Statement
-from .selectors import SEARCH_RESULTS_PER_KIND, latest_statements, search_published
+from .selectors import SEARCH_RESULTS_PER_KIND, latest_statements, public_participant_names, search_published
 
 PUBLISHED = Meeting.Status.PUBLISHED
 EXPORT_CHUNK_SIZE = 2000
@@ -25,9 +25,9 @@ STATEMENTS_PER_PAGE = 50
 
 
 def participants_prefetch():
+    """A meeting's participants in side order, with the person and body."""
     return Prefetch(
-        "participants",
-        queryset=MeetingParticipant.objects.select_related("person", "body").in_side_order(),
+        "participants", queryset=MeetingParticipant.objects.select_related("person", "body").in_side_order()
     )
 
 
@@ -52,7 +52,6 @@ class PublicMeetingsMixin(PublishedMixin):
             .get_queryset()
             .filter(organisation__status=PUBLISHED)
             .select_related("organisation")
-            .prefetch_related(participants_prefetch())
             .order_by("date", "number", "pk")
         )
 
@@ -64,8 +63,25 @@ class MeetingListView(PublicMeetingsMixin, FilterView):
     paginate_by = settings.MEETINGS_PER_PAGE
     template_name = "negotiations/meeting_list.html"
 
+    list_fields = (
+        *("number", "date", "end_date", "date_precision", "date_text", "format", "outcome"),
+        *("place", "region", "country", "location_text", "status"),
+        *(f"organisation__{field}" for field in ("name", "acronym", "slug", "status")),
+    )
+
     def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(with_stable_order(queryset), page_size)
+        return super().paginate_queryset(with_stable_order(queryset).only(*self.list_fields), page_size)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meetings = context["object_list"] or []
+        names = public_participant_names([meeting.pk for meeting in meetings])
+        representing = {MeetingParticipant.Side.ORGANISATION, MeetingParticipant.Side.GOVERNMENT}
+        for meeting in meetings:
+            meeting.representatives = "; ".join(
+                name for side, name in names.get(meeting.pk, ()) if side in representing
+            )
+        return context
 
 
 class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, View):
@@ -78,7 +94,7 @@ class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, V
         if filterset.is_bound and not filterset.is_valid():
             return self.render_errors(filterset.form.errors)
         meetings = with_stable_order(filterset.qs).iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        return self.render_rows(exports.meeting_rows(meetings, request.build_absolute_uri))
+        return self.render_rows(exports.meeting_rows(meetings, request.build_absolute_uri, EXPORT_CHUNK_SIZE))
 
 
 class MeetingCsvExportView(MeetingExportView):

@@ -91,10 +91,15 @@ class Organisation(Content):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return self.display_name(self.name, self.acronym)
 
     def get_absolute_url(self):
         return reverse("orgs:organisation-detail", kwargs={"slug": self.slug})
+
+    @staticmethod
+    def display_name(name, acronym):
+        """How an organisation is named on pages and in data: "Name (ACRONYM)"."""
+        return f"{name} ({acronym})" if acronym else name
 
     @property
     def display_founded(self):
@@ -157,7 +162,12 @@ class Person(Content):
         verbose_name_plural = _("people")
 
     def __str__(self):
-        return f"{self.honorific} {self.name}".strip()
+        return self.display_name(self.honorific, self.name)
+
+    @staticmethod
+    def display_name(honorific, name):
+        """How a person is named on pages and in data: "Maj. Gen. Gun Maw"."""
+        return f"{honorific} {name}".strip()
 
     def get_absolute_url(self):
         return reverse("orgs:person-detail", kwargs={"slug": self.slug})
