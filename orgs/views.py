@@ -1,7 +1,7 @@
 """Public pages for organisations, people, clash figures and events, and the clash exports."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
@@ -16,6 +16,8 @@ from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, P
 from .selectors import published_figures, visible_events
 
 PUBLISHED = Organisation.Status.PUBLISHED
+# A profile lists this many meetings and statements; the rest are on the filtered list pages.
+PROFILE_LIST_LIMIT = 50
 
 
 def usable(*filtersets):
@@ -69,11 +71,11 @@ class OrganisationDetailView(PreviewMixin, DetailView):
             )
         )
         # Reverse relations keep orgs free of imports from negotiations.
-        meetings = (
-            org.meetings.published()
-            .order_by("number", "date")
-            .prefetch_related("participants__person", "participants__body", citations)
-        )
+        meetings = org.meetings.published()
+        meeting_count = meetings.count()
+        meetings = meetings.order_by("number", "date").prefetch_related(
+            "participants__person", "participants__body", citations
+        )[:PROFILE_LIST_LIMIT]
         agreements = (
             org.agreements.published()
             .order_by("date")
@@ -81,8 +83,12 @@ class OrganisationDetailView(PreviewMixin, DetailView):
             .prefetch_related("points", citations)
         )
         invitations = org.rejected_invitations.published().order_by("date").prefetch_related(citations)
+        statements = org.statements.published()
+        statement_count = statements.count()
         statements = (
-            org.statements.published().order_by("date").select_related("speaker").prefetch_related(citations)
+            statements.order_by(F("date").desc(nulls_last=True), "pk")
+            .select_related("speaker")
+            .prefetch_related(citations)[:PROFILE_LIST_LIMIT]
         )
         developments = org.developments.published().order_by("date").prefetch_related(citations)
         figures = (
@@ -103,6 +109,8 @@ class OrganisationDetailView(PreviewMixin, DetailView):
             offices=org.offices.all(),
             teams=teams,
             meetings=meetings,
+            meeting_count=meeting_count,
+            statement_count=statement_count,
             agreements=agreements,
             invitations=invitations,
             statements=statements,
