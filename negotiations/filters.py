@@ -68,19 +68,20 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="country", lookup_expr="iexact", label=_("Country"), max_length=100
     )
     format = django_filters.ChoiceFilter(
-        choices=Meeting.Format.choices, label=_("Format"), empty_label=_("Any")
+        choices=Meeting.Format.choices, label=_("Format"), empty_label=_("Any"), widget=QuickSelect
     )
     participant = django_filters.CharFilter(
         method="filter_participant", label=_("Participant"), max_length=100
     )
     outcome = django_filters.ChoiceFilter(
-        choices=Meeting.Outcome.choices, label=_("Outcome"), empty_label=_("Any")
+        choices=Meeting.Outcome.choices, label=_("Outcome"), empty_label=_("Any"), widget=QuickSelect
     )
     q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=200)
     sort = django_filters.OrderingFilter(
         fields=(("date", "date"), ("number", "number"), ("place", "place")),
         field_labels={"date": _("Date"), "number": _("Number"), "place": _("Place")},
         label=_("Sort"),
+        widget=QuickSelect,
         empty_label=_("Default (date)"),
     )
 
