@@ -58,15 +58,7 @@ class ModeratedForm(forms.ModelForm):
 
 
 def stale_message(obj):
-    last = (
-        ModerationEvent.objects.filter(
-            content_type__app_label=obj._meta.app_label,
-            content_type__model=obj._meta.model_name,
-            object_id=obj.pk,
-        )
-        .select_related("user")
-        .first()
-    )
+    last = services.moderation_events_of(obj).first()
     record = obj.history.select_related("history_user").first() if hasattr(obj, "history") else None
     who, when = None, None
     if record is not None:
@@ -426,11 +418,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
             "object": obj,
             "form": form,
             "allowed": allowed,
-            "events": ModerationEvent.objects.filter(
-                content_type__app_label=obj._meta.app_label,
-                content_type__model=obj._meta.model_name,
-                object_id=obj.pk,
-            ).select_related("user")[:50],
+            "events": services.moderation_events_of(obj)[:50],
         }
         return TemplateResponse(request, "admin/moderation/moderate.html", context)
 
@@ -469,19 +457,10 @@ class ModeratedAdmin(SimpleHistoryAdmin):
 
     def moderation_context(self, request, obj, change=None):
         change = change or getattr(obj, "_pending_change", None) or services.pending_change_for(obj)
-        rejection = (
-            ModerationEvent.objects.filter(
-                content_type__app_label=obj._meta.app_label,
-                content_type__model=obj._meta.model_name,
-                object_id=obj.pk,
-            )
-            .select_related("user")
-            .first()
-        )
         return {
             "pending_change": change,
             "pending_diff": self.pending_diff(request, obj, change) if change else [],
-            "last_event": rejection,
+            "last_event": services.moderation_events_of(obj).first(),
             "moderation_url": self.moderation_url(obj),
             "preview_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None,
         }

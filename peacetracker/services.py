@@ -47,6 +47,13 @@ def allowed_actions(user, obj):
     return actions
 
 
+def moderation_events_of(obj):
+    """The audit log of one item, newest first."""
+    return ModerationEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True), object_id=obj.pk
+    ).select_related("user")
+
+
 def moderation_event_record(obj, user, action, comment="", from_status="", to_status=""):
     return ModerationEvent.objects.create(
         action=action,
