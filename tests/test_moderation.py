@@ -247,6 +247,11 @@ def test_editors_change_to_a_published_meeting_waits_and_the_public_keeps_the_ol
     assert response.status_code == 302, form_errors(response)
     assert "The approved text." in client.get(meeting.get_absolute_url()).text
     assert "The edited text." not in client.get(meeting.get_absolute_url()).text
+    for export in ("/meetings/export.csv", "/meetings/export.json"):
+        data = b"".join(
+            client.get(export).streaming_content if export.endswith("csv") else [client.get(export).content]
+        )
+        assert b"The approved text." in data and b"The edited text." not in data, export
     assert Meeting.objects.get(pk=meeting.pk).details == "The approved text."
 
     review = login(moderator).get(moderation_url(meeting)).text
@@ -255,6 +260,7 @@ def test_editors_change_to_a_published_meeting_waits_and_the_public_keeps_the_ol
     moderate(login(moderator), meeting, "approve_change")
     page = client.get(meeting.get_absolute_url()).text
     assert "The edited text." in page and "The approved text." not in page
+    assert b"The edited text." in b"".join(client.get("/meetings/export.csv").streaming_content)
     assert PendingChange.objects.get().state == "approved"
 
 
