@@ -3,31 +3,12 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, PersonAlias
+from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 from .models import Meeting, MeetingParticipant, Statement
-
-
-class QuickSelect(forms.Select):
-    """A select with its options written in Python, not through one template include per option."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(option), mark_safe(" selected") if str(option) in selected else "", label)
-                for option, label in self.choices
-            ),
-        )
-        attrs = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
 
 
 def organisations_with_published_meetings():
@@ -44,6 +25,10 @@ def organisations_with_published_meetings():
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickNumberInput)
+        super().__init__(*args, **kwargs)
+
 
 class MeetingFilter(django_filters.FilterSet):
     """Filters of DESIGN.md's contract: organisation, year, from, to, location, country, format, …"""
@@ -58,25 +43,29 @@ class MeetingFilter(django_filters.FilterSet):
     )
     year = YearFilter(field_name="date__year", label=_("Year"), min_value=1900, max_value=2100)
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date", lookup_expr="gte", label=_("From"), widget=QuickDateInput
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+        field_name="date", lookup_expr="lte", label=_("To"), widget=QuickDateInput
     )
-    location = django_filters.CharFilter(method="filter_location", label=_("Location"), max_length=100)
+    location = django_filters.CharFilter(
+        method="filter_location", label=_("Location"), max_length=100, widget=QuickTextInput
+    )
     country = django_filters.CharFilter(
-        field_name="country", lookup_expr="iexact", label=_("Country"), max_length=100
+        field_name="country", lookup_expr="iexact", label=_("Country"), max_length=100, widget=QuickTextInput
     )
     format = django_filters.ChoiceFilter(
         choices=Meeting.Format.choices, label=_("Format"), empty_label=_("Any"), widget=QuickSelect
     )
     participant = django_filters.CharFilter(
-        method="filter_participant", label=_("Participant"), max_length=100
+        method="filter_participant", label=_("Participant"), max_length=100, widget=QuickTextInput
     )
     outcome = django_filters.ChoiceFilter(
         choices=Meeting.Outcome.choices, label=_("Outcome"), empty_label=_("Any"), widget=QuickSelect
     )
-    q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=200)
+    q = django_filters.CharFilter(
+        method="filter_text", label=_("Text"), max_length=200, widget=QuickTextInput
+    )
     sort = django_filters.OrderingFilter(
         fields=(("date", "date"), ("number", "number"), ("place", "place")),
         field_labels={"date": _("Date"), "number": _("Number"), "place": _("Place")},

@@ -1,35 +1,50 @@
 """The meetings list's table rows, written in Python: the list is the site's busiest page."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html_join
 
+from negotiations.models import Meeting
+
 register = template.Library()
+
+PK_PLACEHOLDER = 987654321
 
 
 @register.simple_tag
 def meeting_rows(meetings):
     """One <tr> per meeting: organisation, number, date as known, location, format, representatives, outcome.
 
-    Each meeting needs `organisation` selected and `representatives` set by the view.
+    Each meeting needs `organisation` selected and `representatives` set by the view. Labels and URLs
+    are worked out once per page, not once per row.
     """
-    return format_html_join(
-        "\n",
-        '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td>'
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
+    formats = {value: str(label) for value, label in Meeting.Format.choices}
+    outcomes = {value: str(label) for value, label in Meeting.Outcome.choices}
+    meeting_url = reverse("negotiations:meeting-detail", kwargs={"pk": PK_PLACEHOLDER})
+    organisation_urls = {}
+    rows = []
+    for meeting in meetings:
+        organisation = meeting.organisation
+        if organisation.pk not in organisation_urls:
+            organisation_urls[organisation.pk] = organisation.get_absolute_url()
+        url = meeting_url.replace(str(PK_PLACEHOLDER), str(meeting.pk))
+        rows.append(
             (
-                meeting.organisation.get_absolute_url(),
-                meeting.organisation.acronym or meeting.organisation.name,
+                organisation_urls[organisation.pk],
+                organisation.acronym or organisation.name,
                 url,
                 meeting.number if meeting.number is not None else "–",
                 url,
                 meeting.display_date,
                 meeting.location_text or meeting.location,
-                meeting.get_format_display(),
+                formats.get(meeting.format, meeting.format),
                 meeting.representatives,
-                meeting.get_outcome_display(),
+                outcomes.get(meeting.outcome, meeting.outcome),
             )
-            for meeting in meetings
-            for url in (meeting.get_absolute_url(),)
-        ),
+        )
+    return format_html_join(
+        "\n",
+        '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td>'
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        rows,
     )
