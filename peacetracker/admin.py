@@ -35,7 +35,7 @@ class ContentAdmin(ModeratedAdmin):
 
 
 class DatedAdminMixin:
-    """List columns and date drill-down for models dated to some precision (`peacetracker.dates.Dated`)."""
+    """List columns and date drill-down for models with a `date` and its precision (Dated models, Source)."""
 
     date_hierarchy = "date"
 
@@ -49,12 +49,11 @@ class DatedAdminMixin:
 
 
 @admin.register(Source)
-class SourceAdmin(ModeratedAdmin):
+class SourceAdmin(DatedAdminMixin, ModeratedAdmin):
     list_display = ("title", "publisher", "display_date", "citation_count")
     list_filter = ("publisher",)
     search_fields = ("title", "publisher", "url")
     search_help_text = _("Title, publisher or link.")
-    date_hierarchy = "date"
     # Explicit, because a model's default ordering is dropped once citations are counted.
     ordering = ("title",)
     fieldsets = (
@@ -65,10 +64,6 @@ class SourceAdmin(ModeratedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
-
-    @admin.display(description=_("date"), ordering="date")
-    def display_date(self, obj):
-        return obj.display_date
 
     @admin.display(description=_("cited"), ordering="citation_count")
     def citation_count(self, obj):

@@ -1,6 +1,6 @@
 """Reads shared by every public page and the editors' queue."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from .models import Citation, ModerationEvent, PendingChange, Source
 from .moderation import Moderated
@@ -57,18 +57,20 @@ def own_submissions(user, limit=20):
         .select_related("content_type")
         .order_by("-created_at")[: limit * 3]
     )
-    seen, rows = set(), []
+    latest_by_item = {}
+    rows = []
     for event in submitted:
         key = (event.content_type_id, event.object_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        latest = (
-            ModerationEvent.objects.filter(content_type_id=event.content_type_id, object_id=event.object_id)
-            .select_related("user")
-            .first()
-        )
-        rows.append({"submitted": event, "latest": latest})
-        if len(rows) == limit:
-            break
-    return rows
+        if key not in latest_by_item and len(rows) < limit:
+            latest_by_item[key] = None
+            rows.append({"submitted": event, "key": key})
+    if rows:
+        items = Q()
+        for content_type_id, object_id in latest_by_item:
+            items |= Q(content_type_id=content_type_id, object_id=object_id)
+        # Newest first, so the first event seen for an item is its latest.
+        for event in ModerationEvent.objects.filter(items).select_related("user"):
+            key = (event.content_type_id, event.object_id)
+            if latest_by_item[key] is None:
+                latest_by_item[key] = event
+    return [{"submitted": row["submitted"], "latest": latest_by_item[row["key"]]} for row in rows]

@@ -37,9 +37,9 @@ class PreviewMixin(PublishedMixin):
         self.pending_preview = None
         if self.is_preview_user() and self.request.GET.get("version") == "pending":
             change = pending_change_for(obj)
-            model_admin = admin.site._registry.get(type(obj))
-            if change is not None and model_admin is not None:
-                model_admin.apply_pending_fields(self.request, obj, change)
+            if change is not None:
+                # The pending version is the admin form the editor submitted; its admin reads it back.
+                admin.site.get_model_admin(type(obj)).apply_pending_fields(self.request, obj, change)
                 self.pending_preview = change
         return obj
 

@@ -468,3 +468,22 @@ def test_moderators_find_deleted_items_from_the_list(moderator, editor, org):
     assert "Deleted items" in login(moderator).get(reverse("admin:negotiations_meeting_changelist")).text
     assert "Deleted items" not in login(editor).get(reverse("admin:negotiations_meeting_changelist")).text
     assert login(editor).get(reverse("admin:negotiations_meeting_deleted")).status_code == 403
+
+
+def test_the_admin_home_does_not_query_once_per_submission(editor, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(editor)
+
+    def index_queries():
+        client.get(reverse("admin:index"))
+        with CaptureQueriesContext(connection) as queries:
+            client.get(reverse("admin:index"))
+        return len(queries)
+
+    moderate(client, make_meeting(org, status="draft", number=1), "submitted")
+    one = index_queries()
+    for number in range(2, 8):
+        moderate(client, make_meeting(org, status="draft", number=number), "submitted")
+    assert index_queries() == one
