@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, PersonAlias
+from peacetracker.cache import generation_cached
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 from .models import Meeting, MeetingParticipant, Statement
@@ -13,6 +14,10 @@ from .models import Meeting, MeetingParticipant, Statement
 
 def organisations_with_published_meetings():
     """(slug, name) of published organisations that have published meetings: the organisation choices."""
+    return generation_cached("meeting-organisation-choices", _organisations_with_published_meetings)
+
+
+def _organisations_with_published_meetings():
     rows = (
         Organisation.objects.published()
         .filter(Exists(Meeting.objects.published().filter(organisation=OuterRef("pk"))))

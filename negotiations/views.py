@@ -50,7 +50,8 @@ class PublicMeetingsMixin(PublishedMixin):
         return (
             super()
             .get_queryset()
-            .filter(organisation__status=PUBLISHED)
+            # A subquery rather than a join keeps the filtered COUNT on the meetings table alone.
+            .filter(organisation__in=Organisation.objects.published().values("pk"))
             .select_related("organisation")
             .order_by("date", "number", "pk")
         )

@@ -15,6 +15,7 @@ from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import cc_delim_re, get_cache_key, has_vary_header, learn_cache_key
+from django.utils.translation import get_language
 
 from .roles import editorial_models
 
@@ -39,6 +40,21 @@ def cache_generation():
 def cache_generation_bump():
     """Retire every cached page in every worker; bulk writes that send no signals (imports) call this."""
     page_cache().set(GENERATION_KEY, secrets.randbits(63), timeout=None)
+
+
+def generation_cached(key, compute):
+    """`compute()`'s value, shared by every worker until editorial content next changes.
+
+    For lists read on every request that change only when content does (a filter's choices). The
+    language is part of the key, since labels are translated.
+    """
+    cache = page_cache()
+    full_key = f"generation:{cache_generation()}:{get_language()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value)
+    return value
 
 
 def _content_changed(sender, using="default", action="post_", **kwargs):

@@ -3,10 +3,17 @@
 The filter forms sit on the busiest pages; these produce the same HTML as Django's own widgets.
 """
 
+import html
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+
+def escape_plain(value):
+    """HTML-escape a plain (not already safe) value: Django's `escape` without its lazy-string wrapper."""
+    return html.escape(str(value), quote=True)
 
 
 class QuickInputMixin:
@@ -37,13 +44,12 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(option), mark_safe(" selected") if str(option) in selected else "", label)
-                for option, label in self.choices
-            ),
-        )
+        options = []
+        for option, label in self.choices:
+            option = str(option)
+            flag = " selected" if option in selected else ""
+            options.append(f'<option value="{escape_plain(option)}"{flag}>{escape_plain(label)}</option>')
         attrs = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe("".join(options))
+        )

@@ -6,3 +6,12 @@ from django.core.management import call_command
 def seed(db):
     """The published KIO/KIA profile from fixtures/, loaded into the test database."""
     call_command("load_seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as a fresh deployment would: nothing computed by another test."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

@@ -2,49 +2,46 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from negotiations.models import Meeting
+from peacetracker.widgets import escape_plain as escape
 
 register = template.Library()
 
 PK_PLACEHOLDER = 987654321
+SLUG_PLACEHOLDER = "slug-placeholder-0c4f"
 
 
 @register.simple_tag
 def meeting_rows(meetings):
     """One <tr> per meeting: organisation, number, date as known, location, format, representatives, outcome.
 
-    Each meeting needs `organisation` selected and `representatives` set by the view. Labels and URLs
-    are worked out once per page, not once per row.
+    Each meeting needs `organisation` selected and `representatives` set by the view. Labels and URL
+    patterns are worked out once per page, not once per row.
     """
     formats = {value: str(label) for value, label in Meeting.Format.choices}
     outcomes = {value: str(label) for value, label in Meeting.Outcome.choices}
     meeting_url = reverse("negotiations:meeting-detail", kwargs={"pk": PK_PLACEHOLDER})
-    organisation_urls = {}
+    organisation_url = reverse("orgs:organisation-detail", kwargs={"slug": SLUG_PLACEHOLDER})
     rows = []
     for meeting in meetings:
         organisation = meeting.organisation
-        if organisation.pk not in organisation_urls:
-            organisation_urls[organisation.pk] = organisation.get_absolute_url()
-        url = meeting_url.replace(str(PK_PLACEHOLDER), str(meeting.pk))
-        rows.append(
-            (
-                organisation_urls[organisation.pk],
-                organisation.acronym or organisation.name,
-                url,
-                meeting.number if meeting.number is not None else "–",
-                url,
-                meeting.display_date,
-                meeting.location_text or meeting.location,
-                formats.get(meeting.format, meeting.format),
-                meeting.representatives,
-                outcomes.get(meeting.outcome, meeting.outcome),
-            )
+        url = escape(meeting_url.replace(str(PK_PLACEHOLDER), str(meeting.pk)))
+        cells = (
+            organisation.acronym or organisation.name,
+            meeting.number if meeting.number is not None else "–",
+            meeting.display_date,
+            meeting.location_text or meeting.location,
+            formats.get(meeting.format, meeting.format),
+            meeting.representatives,
+            outcomes.get(meeting.outcome, meeting.outcome),
         )
-    return format_html_join(
-        "\n",
-        '<tr><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td><td><a href="{}">{}</a></td>'
-        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        rows,
-    )
+        organisation_cell, number, date, location, format_, representatives, outcome = map(escape, cells)
+        rows.append(
+            f'<tr><td><a href="{escape(organisation_url.replace(SLUG_PLACEHOLDER, organisation.slug))}">'
+            f'{organisation_cell}</a></td><td><a href="{url}">{number}</a></td>'
+            f'<td><a href="{url}">{date}</a></td>'
+            f"<td>{location}</td><td>{format_}</td><td>{representatives}</td><td>{outcome}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))
