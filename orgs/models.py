@@ -528,4 +528,4 @@ class ClashEvent(models.Model):
         return f"{self.event_id_cnty} {self.event_date} {self.location}"
 
     def get_absolute_url(self):
-        return reverse("orgs:clashes") + f"#event-{self.event_id_cnty}"
+        return reverse("orgs:clash-event-detail", kwargs={"event_id": self.event_id_cnty})

@@ -214,3 +214,15 @@ class ClashEventExportView(View):
             return filter_errors_response(filterset.form.errors)
         rows = (exports.event_row(event) for event in filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE))
         return csv_response("clash-events.csv", exports.EVENT_COLUMNS, rows)
+
+
+class ClashEventDetailView(DetailView):
+    """One ACLED event with every column as ACLED published it, and the organisations it names."""
+
+    template_name = "orgs/clash_event_detail.html"
+    context_object_name = "event"
+    slug_field = "event_id_cnty"
+    slug_url_kwarg = "event_id"
+
+    def get_queryset(self):
+        return visible_events()
