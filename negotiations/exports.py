@@ -39,6 +39,8 @@ unescaped; `id` and `number` are numbers, and an empty `number`, `start_date` or
 
 from itertools import islice
 
+from django.urls import reverse
+
 from peacetracker.exports import iso_partial_date
 
 from .models import MeetingParticipant
@@ -99,11 +101,16 @@ def meeting_row(meeting, url, participants):
 def meeting_rows(meetings, absolute_url, chunk_size=2000):
     """Rows for an iterable of meetings, their participants read one chunk at a time (one query each);
     `absolute_url` turns a path into the full public URL."""
+    placeholder = "987654321"
+    # One URL worked out per export, not per row: reversing 5,000 times took half the export's time.
+    url_pattern = absolute_url(reverse("negotiations:meeting-detail", kwargs={"pk": int(placeholder)}))
     meetings = iter(meetings)
     while chunk := list(islice(meetings, chunk_size)):
         names = public_participant_names([meeting.pk for meeting in chunk])
         for meeting in chunk:
-            yield meeting_row(meeting, absolute_url(meeting.get_absolute_url()), names.get(meeting.pk, ()))
+            yield meeting_row(
+                meeting, url_pattern.replace(placeholder, str(meeting.pk)), names.get(meeting.pk, ())
+            )
 
 
 def csv_row(row):
