@@ -35,6 +35,9 @@ class ClashCSVFormat(Format):
 
     title = ""
 
+    def __init__(self, encoding=None):
+        self.encoding = encoding
+
     def get_title(self):
         return self.title
 

@@ -47,13 +47,16 @@ def import_batch_progress(batch):
     return batch.rows_done
 
 
-def import_batch_run(batch, progress=None):
-    """Run a recorded batch through the engine; on success audit it and retire cached public pages."""
+def import_batch_run(batch, progress=None, count_rows=False):
+    """Run a recorded batch through the engine; on success audit it and retire cached public pages.
+
+    With `count_rows` the file's records are counted first, so that the admin can show rows done of total.
+    """
     batch.refresh_from_db()
     if batch.state != ImportBatch.State.QUEUED:
         raise ValidationError(f"Import batch {batch.pk} is {batch.get_state_display()}; it cannot run again.")
     data = bytes(batch.data)
-    rows_total = engine.csv_record_count(io.BytesIO(data))
+    rows_total = engine.csv_record_count(io.BytesIO(data)) if count_rows else None
     ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING, rows_total=rows_total)
     batch.state, batch.rows_total = ImportBatch.State.RUNNING, rows_total
     key = PROGRESS_KEY.format(batch.pk)
@@ -129,16 +132,22 @@ def _batch_history(model, batch):
 
 
 def _changed_since(model, batch):
+    """How many rows this batch wrote were changed afterwards, not counting later batches already undone."""
     rows = _batch_history(model, batch)
     first = rows.order_by("history_id").values_list("history_id", flat=True).first()
     if first is None:
         return 0
+    undone = ImportBatch.objects.filter(pk__gt=batch.pk, state=ImportBatch.State.ROLLED_BACK)
+    ignored = [batch.change_reason]
+    for pk in undone.values_list("pk", flat=True):
+        ignored += [f"Import batch {pk}", f"Rollback of import batch {pk}"]
     touched = list(rows.values_list("id", flat=True).distinct())
     later = 0
     for part in engine.chunks(touched):
         later += (
             model.history.model.objects.filter(id__in=part, history_id__gt=first)
-            .exclude(history_change_reason=batch.change_reason)
+            .exclude(history_change_reason__in=ignored)
+            .exclude(history_change_reason__startswith="Before import batch")
             .values("id")
             .distinct()
             .count()
