@@ -113,6 +113,6 @@ def roles_sync(using="default", **kwargs):
         content_type__app_label="orgs", codename__in=[codename for _app, codename in DATA_OFFICER_VIEWS]
     )
     moderators, _ = Group.objects.get_or_create(name=MODERATORS)
-    moderators.permissions.set([*editor_perms, *moderator_extra, *import_perms])
+    moderators.permissions.set({*editor_perms, *moderator_extra, *import_perms, *data_officer_views})
     data_officers, _ = Group.objects.get_or_create(name=DATA_OFFICERS)
     data_officers.permissions.set([*import_perms, *data_officer_views])

@@ -5,8 +5,10 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django_tasks import default_task_backend
 
 from imports.models import ImportBatch
+from imports.tasks import import_batch_task
 from orgs.models import ClashEvent, ClashFigure
 from peacetracker.models import ModerationEvent
 from peacetracker.roles import DATA_OFFICERS, EDITORS, MODERATORS
@@ -169,19 +171,22 @@ def test_officer_cannot_roll_back(orgs, officer):
     assert ClashEvent.objects.count() == 3
 
 
-def test_large_file_is_imported_in_the_background_with_progress(orgs, officer, settings):
+def test_large_file_is_imported_in_the_background_with_progress(
+    orgs, officer, settings, django_capture_on_commit_callbacks
+):
     settings.PEACETRACKER_IMPORT_BACKGROUND_BYTES = 100
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     _user, client = officer
-    with pytest.MonkeyPatch.context():
-        response = confirm(client, upload(client, acled_file()))
+    preview = upload(client, acled_file())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(client, preview)
+    (queued,) = default_task_backend.results
     batch = ImportBatch.objects.get()
+    assert queued.args == [batch.pk]
     assert batch.state == ImportBatch.State.QUEUED and not ClashEvent.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in page
     assert "waiting for the worker" in page.lower()
-
-    from imports.tasks import import_batch_task
 
     import_batch_task.call(batch.pk)
     batch.refresh_from_db()
@@ -237,3 +242,16 @@ def test_tally_for_an_unknown_organisation_is_invalid(orgs, officer):
     assert "no organisation is known as &quot;Nobody&quot;" in page
     assert "-1 is negative" in page
     assert "Confirm import" not in page
+
+
+def test_batches_are_listed_and_a_changed_event_shows_the_change_in_its_history(orgs, officer, moderator):
+    _user, client = officer
+    confirm(client, upload(client, acled_file()))
+    confirm(client, upload(client, acled_file([acled_row(1, fatalities="9")])))
+    listing = client.get(reverse("admin:imports_importbatch_changelist")).content.decode()
+    assert listing.count("events.csv") == 2
+    _mod, mod_client = moderator
+    event = ClashEvent.objects.get(event_id_cnty="MMR00001")
+    history = mod_client.get(reverse("admin:orgs_clashevent_history", args=[event.pk])).content.decode()
+    second = ImportBatch.objects.order_by("pk").last()
+    assert second.change_reason in history

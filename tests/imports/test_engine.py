@@ -12,6 +12,7 @@ from imports.models import ImportBatch
 from imports.services import import_batch_create, import_batch_run
 from orgs.exports import ACLED_COLUMNS
 from orgs.models import ClashEvent
+from peacetracker.cache import cache_generation
 from peacetracker.models import ModerationEvent
 
 from .files import BURMESE_NOTE, acled_file, acled_row
@@ -194,3 +195,27 @@ def test_an_edit_in_the_admin_makes_the_next_import_restore_the_row(orgs):
     assert (report.updated, report.unchanged) == (1, 2)
     event.refresh_from_db()
     assert event.fatalities == 2
+
+
+def test_checking_a_file_takes_the_same_queries_however_many_rows(orgs, django_assert_num_queries):
+    small, large = acled_file(), acled_file([acled_row(n) for n in range(1, 201)])
+    with django_assert_num_queries(3):
+        engine.clash_file_check(io.BytesIO(small), "acled")
+    with django_assert_num_queries(3):
+        report = engine.clash_file_check(io.BytesIO(large), "acled")
+    assert report.created == 200
+
+
+def test_writes_go_in_batches_not_row_by_row(orgs, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK", 100)
+    batch = import_batch_create(acled_file([acled_row(n) for n in range(1, 301)]), "big.csv", "acled")
+    with django_assert_max_num_queries(25):
+        report = import_batch_run(batch)
+    assert report.created == 300 and ClashEvent.objects.count() == 300
+    assert ClashEvent.history.filter(history_type="+").count() == 300
+
+
+def test_a_confirmed_import_retires_cached_public_pages(orgs):
+    before = cache_generation()
+    run(acled_file())
+    assert cache_generation() != before
