@@ -291,10 +291,7 @@ def utf8_lines(stream):
 
 
 def csv_records(stream, fmt, report):
-    """Yield (line, header, cells) for each record, with the physical line where the record starts.
-
-    Raises ImportFileError for what makes the whole file unreadable.
-    """
+    """The file's records as (line where the record starts, header, cells); ImportFileError if unreadable."""
     reader = csv.reader(utf8_lines(stream), strict=False)
     previous_end = 0
     try:
@@ -396,18 +393,15 @@ class EventImport:
             cells.append("")
             report.rows += 1
             values = self.check(line, getter(cells))
-            if values is not None and self.write and report.ok:
+            if values is not None:
                 self.pending.append(values)
                 if len(self.pending) >= CHUNK:
                     self.flush()
-            elif values is not None:
-                self.classify(values)
             rows_since_progress += 1
             if self.progress and rows_since_progress >= CHUNK:
                 self.progress(report.rows)
                 rows_since_progress = 0
-        if self.write and report.ok:
-            self.flush()
+        self.flush()
         seen = self.seen
         missing = [key for key in self.existing if key not in seen]
         report.missing = len(missing)
@@ -521,6 +515,7 @@ class EventImport:
         return "updated", existing[0]
 
     def flush(self):
+        """Classify the rows read since the last flush and, while the file is still valid, write them."""
         rows, self.pending = self.pending, []
         new, updated = [], []
         for values in rows:
@@ -529,6 +524,8 @@ class EventImport:
                 new.append(values)
             elif kind == "updated":
                 updated.append((*values, pk))
+        if not self.write or not self.report.ok:
+            return
         writer = EventWriter(self.batch, self.user_id)
         if new:
             writer.insert(new)
@@ -766,12 +763,17 @@ class TallyImport:
                 source._change_reason = self.batch.change_reason
                 source._history_user = self.user
                 source.save()
-            Citation.objects.get_or_create(
-                source=source,
-                content_type=ContentType.objects.get_for_model(ClashFigure),
-                object_id=figure.pk,
-                locator="",
-            )
+            link = {
+                "source": source,
+                "content_type": ContentType.objects.get_for_model(ClashFigure),
+                "object_id": figure.pk,
+                "locator": "",
+            }
+            if not Citation.objects.filter(**link).exists():
+                citation = Citation(**link)
+                citation._change_reason = self.batch.change_reason
+                citation._history_user = self.user
+                citation.save()
 
 
 IMPORTERS = {"acled": EventImport, "tallies": TallyImport}
@@ -803,7 +805,4 @@ def clash_file_import(stream, fmt, batch, user=None, strict=False, progress=None
         report.file_problems.append(str(error))
     except DryRunRollback:
         pass
-    if not report.ok:
-        # Counted rows were not written: the whole file was refused.
-        report.created = report.updated = 0
     return report

@@ -48,10 +48,7 @@ def import_batch_progress(batch):
 
 
 def import_batch_run(batch, progress=None, count_rows=False):
-    """Run a recorded batch through the engine; on success audit it and retire cached public pages.
-
-    With `count_rows` the file's records are counted first, so that the admin can show rows done of total.
-    """
+    """Run a recorded batch through the engine, then record the outcome, audit it and retire cached pages."""
     batch.refresh_from_db()
     if batch.state != ImportBatch.State.QUEUED:
         raise ValidationError(f"Import batch {batch.pk} is {batch.get_state_display()}; it cannot run again.")
@@ -66,14 +63,23 @@ def import_batch_run(batch, progress=None, count_rows=False):
         if progress:
             progress(rows)
 
-    report = engine.clash_file_import(
-        io.BytesIO(data),
-        batch.format,
-        batch,
-        user=batch.created_by,
-        strict=batch.strict,
-        progress=report_progress,
-    )
+    try:
+        report = engine.clash_file_import(
+            io.BytesIO(data),
+            batch.format,
+            batch,
+            user=batch.created_by,
+            strict=batch.strict,
+            progress=report_progress,
+        )
+    except Exception as error:
+        # The transaction is undone; the batch must not be left looking as if it were still running.
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportBatch.State.FAILED,
+            finished_at=timezone.now(),
+            report={"file_problems": [f"The import stopped ({type(error).__name__}); nothing was written."]},
+        )
+        raise
     batch.rows_done = report.rows
     batch.created_count = report.created
     batch.updated_count = report.updated

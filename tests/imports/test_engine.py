@@ -5,17 +5,19 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 
 from imports import engine
 from imports.models import ImportBatch
-from imports.services import import_batch_create, import_batch_run
+from imports.services import import_batch_create, import_batch_rollback, import_batch_run
 from orgs.exports import ACLED_COLUMNS
-from orgs.models import ClashEvent
+from orgs.models import ClashEvent, ClashFigure
 from peacetracker.cache import cache_generation
-from peacetracker.models import ModerationEvent
+from peacetracker.models import ModerationEvent, Source
+from peacetracker.roles import MODERATORS
 
-from .files import BURMESE_NOTE, acled_file, acled_row
+from .files import BURMESE_NOTE, acled_file, acled_row, tallies_file
 
 pytestmark = pytest.mark.django_db
 
@@ -145,9 +147,9 @@ def test_an_invalid_row_after_written_batches_still_writes_nothing(orgs, monkeyp
     monkeypatch.setattr(engine, "CHUNK", 2)
     rows = [acled_row(n) for n in range(1, 6)] + [acled_row(6, latitude="north")]
     batch, report = run(acled_file(rows))
-    assert report.invalid == 1 and report.created == 0
+    assert report.invalid == 1 and batch.state == ImportBatch.State.FAILED
     assert problems(report) == [(7, "latitude", '"north" is not a number')]
-    assert not ClashEvent.objects.exists()
+    assert not ClashEvent.objects.exists() and not ClashEvent.history.exists()
 
 
 def test_duplicate_keys_in_one_file_are_an_error(orgs):
@@ -219,3 +221,29 @@ def test_a_confirmed_import_retires_cached_public_pages(orgs):
     before = cache_generation()
     run(acled_file())
     assert cache_generation() != before
+
+
+def test_tallies_batch_rolls_back_figures_sources_and_restored_counts(orgs):
+    kia, military = orgs
+    existing = ClashFigure.objects.create(
+        organisation=kia, opponent=military, kind="clashes", year=2021, count=138, status="published"
+    )
+    data = tallies_file(
+        [
+            {"organisation": "KIA", "opponent": "Tatmadaw", "year": "2021", "count": "140"},
+            {"organisation": "KIA", "year": "2022", "count": "12", "source": "https://example.org/report"},
+        ]
+    )
+    batch, report = run(data, fmt="tallies")
+    assert (report.created, report.updated) == (1, 1)
+    existing.refresh_from_db()
+    assert (existing.count, existing.status) == (140, "in_review")
+    assert Source.objects.get().url == "https://example.org/report"
+
+    moderator = User.objects.create_user("mona", is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    import_batch_rollback(batch, moderator)
+    existing.refresh_from_db()
+    assert (existing.count, existing.status) == (138, "published")
+    assert list(ClashFigure.objects.all()) == [existing]
+    assert not Source.objects.exists()
