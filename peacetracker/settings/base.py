@@ -184,4 +184,3 @@ PEACETRACKER_IMPORT_BACKGROUND_BYTES = int(
     os.environ.get("PEACETRACKER_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024))
 )
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-IMPORT_EXPORT_SKIP_ADMIN_LOG = True
