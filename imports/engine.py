@@ -344,18 +344,8 @@ def file_size_check(size):
         )
 
 
-def file_sha256(stream):
-    digest = hashlib.sha256()
-    for chunk in iter(lambda: stream.read(1 << 20), b""):
-        digest.update(chunk)
-    stream.seek(0)
-    return digest.hexdigest()
-
-
 class EventImport:
     """Reads, checks and (unless a dry run) writes one ACLED events file."""
-
-    model = ClashEvent
 
     def __init__(self, report, batch=None, user=None, write=True, progress=None):
         self.report = report
