@@ -504,6 +504,15 @@ class ClashEvent(models.Model):
     actor2_organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="events_as_actor2"
     )
+    import_hash = models.CharField(
+        _("import fingerprint"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("A digest of the values last imported, so that unchanged rows are skipped."),
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-event_date", "event_id_cnty"]
@@ -526,6 +535,15 @@ class ClashEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_id_cnty} {self.event_date} {self.location}"
+
+    def save(self, *args, **kwargs):
+        # An edit made outside an import no longer matches the imported values, so the next
+        # import must compare the row afresh rather than skip it as unchanged.
+        self.import_hash = ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "import_hash"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("orgs:clash-event-detail", kwargs={"event_id": self.event_id_cnty})

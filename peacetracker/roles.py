@@ -7,6 +7,15 @@ from .moderation import Moderated
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
+DATA_OFFICERS = "Data officers"
+# Permissions by app label and codename, so that this module does not import the apps that define them.
+IMPORT_PERMISSIONS = [("imports", "import_clashes"), ("imports", "view_importbatch")]
+DATA_OFFICER_VIEWS = [
+    ("orgs", "view_clashevent"),
+    ("orgs", "view_clashfigure"),
+    ("orgs", "view_organisation"),
+    ("orgs", "view_organisationalias"),
+]
 
 
 def moderated_models():
@@ -62,7 +71,7 @@ def editorial_models():
 
 
 def roles_sync(using="default", **kwargs):
-    """Create or update the Editors and Moderators groups with their permissions."""
+    """Create or update the Editors, Moderators and Data officers groups with their permissions."""
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.management import create_contenttypes
@@ -92,5 +101,18 @@ def roles_sync(using="default", **kwargs):
     )
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     editors.permissions.set(editor_perms)
+    import_perms = [
+        p
+        for p in (
+            Permission.objects.filter(content_type__app_label=app, codename=codename).first()
+            for app, codename in IMPORT_PERMISSIONS
+        )
+        if p is not None
+    ]
+    data_officer_views = Permission.objects.filter(
+        content_type__app_label="orgs", codename__in=[codename for _app, codename in DATA_OFFICER_VIEWS]
+    )
     moderators, _ = Group.objects.get_or_create(name=MODERATORS)
-    moderators.permissions.set([*editor_perms, *moderator_extra])
+    moderators.permissions.set({*editor_perms, *moderator_extra, *import_perms, *data_officer_views})
+    data_officers, _ = Group.objects.get_or_create(name=DATA_OFFICERS)
+    data_officers.permissions.set([*import_perms, *data_officer_views])

@@ -46,9 +46,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
+    "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "peacetracker",
     "orgs",
     "negotiations",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -172,3 +176,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Clash data imports (imports/): the largest file accepted, and above what size a confirmed import
+# runs in the background task worker (`manage.py db_worker`) instead of in the request.
+PEACETRACKER_IMPORT_MAX_BYTES = int(os.environ.get("PEACETRACKER_IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
+PEACETRACKER_IMPORT_BACKGROUND_BYTES = int(
+    os.environ.get("PEACETRACKER_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024))
+)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
