@@ -267,7 +267,8 @@ def editor(port, admin, meeting_pk, stop, outcome):
         if status == 302:
             saves, last = saves + 1, text
         else:
-            errors = re.findall(r'class="(?:errornote|errorlist[^"]*)"[^>]*>(.*?)</(?:p|ul)>', page, re.DOTALL)
+            error_html = r'class="(?:errornote|errorlist[^"]*)"[^>]*>(.*?)</(?:p|ul)>'
+            errors = re.findall(error_html, page, re.DOTALL)
             (DATA / "load-editor-failure.html").write_text(page)
             failures.append(f"save {saves + 1}: HTTP {status} {errors[:3]} (page in bench/data/)")
             break
