@@ -198,6 +198,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Every template can make a stored link safe for an href with `|web_url`.
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["peacetracker.templatetags.links"]
+
 # Lock out a username from one address after this many failed logins, for the cool-off time.
 # Behind a proxy every request comes from the proxy's address, so the username is what tells attempts apart.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
