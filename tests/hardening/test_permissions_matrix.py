@@ -33,25 +33,19 @@ def each_state(expected):
 
 NOT_PUBLISHED = ByState(200, published=403)
 
+# fmt: off
 ADMIN_URLS = (
-    "changelist",
-    "add",
-    "change",
-    "delete",
-    "history",
-    "moderation",
-    "compare",
-    "deleted",
-    "audit_log",
+    "changelist", "add", "change", "delete", "history", "moderation", "compare", "deleted", "audit_log",
     "pending_changes",
 )
 ADMIN_EXPECTED = {
-    # role:        changelist add    change delete         history moderation compare deleted audit  pending
-    "anonymous": (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
-    "editor": (200, 200, 200, NOT_PUBLISHED, 200, 200, 200, 403, 403, 403),
-    "moderator": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
-    "superuser": (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    #              changelist add    change delete         history moderation compare deleted audit  pending
+    "anonymous":  (LOGIN,     LOGIN, LOGIN, LOGIN,         LOGIN,  LOGIN,     LOGIN,  LOGIN,  LOGIN, LOGIN),
+    "editor":     (200,       200,   200,   NOT_PUBLISHED, 200,    200,       200,    403,    403,   403),
+    "moderator":  (200,       200,   200,   200,           200,    200,       200,    200,    200,   200),
+    "superuser":  (200,       200,   200,   200,           200,    200,       200,    200,    200,   200),
 }
+# fmt: on
 
 # The buttons on an item's review page, by state.
 EDITOR_ACTIONS = ByState(set(), draft={"submitted"}, unpublished={"submitted"})
@@ -70,13 +64,15 @@ ACTIONS_EXPECTED = {
 
 PUBLIC_ONLY = ByState(False, published=True)
 PUBLIC_URLS = ("detail", "list", "csv_export", "search")
+# fmt: off
 PUBLIC_EXPECTED = {
-    # role:        detail page (preview for staff)   in the list  in the CSV export  found by search
-    "anonymous": (ByState(404, published=200), PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
-    "editor": (200, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
-    "moderator": (200, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
-    "superuser": (200, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    #             detail page (staff: a preview)  in the list  in the CSV   found by search
+    "anonymous": (ByState(404, published=200),    PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "editor":    (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "moderator": (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "superuser": (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
 }
+# fmt: on
 
 
 def admin_url(kind, obj):

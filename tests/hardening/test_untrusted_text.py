@@ -10,6 +10,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 from django.db import models, transaction
@@ -41,6 +42,9 @@ from orgs.models import (
 from peacetracker.exports import FORMULA_STARTS
 from peacetracker.models import Citation, Source
 from peacetracker.roles import editorial_models
+from tests.admin_forms import form_data
+
+pytestmark = pytest.mark.django_db
 
 PUBLIC_MODELS = [*editorial_models(), ClashEvent]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -234,12 +238,7 @@ def data_urls():
 
 
 def _query(**params):
-    from urllib.parse import urlencode
-
     return urlencode(params)
-
-
-pytestmark = pytest.mark.django_db
 
 
 def test_every_public_model_has_a_hostile_row(hostile):
@@ -356,8 +355,6 @@ def test_web_links_still_render_as_links(client, hostile):
 
 
 def test_the_admin_refuses_a_script_link_in_a_url_field(admin_client, hostile):
-    from tests.admin_forms import form_data
-
     statement = Statement.objects.get(organisation=hostile["org"])
     url = reverse("admin:negotiations_statement_change", args=[statement.pk])
     data = form_data(admin_client.get(url))
