@@ -93,6 +93,8 @@ class ModeratedAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/moderation/change_form.html"
     change_list_template = "admin/moderation/change_list.html"
     object_history_template = "admin/moderation/object_history.html"
+    # simple_history's own list has an inline style attribute, which the Content-Security-Policy refuses.
+    object_history_list_template = "admin/moderation/object_history_list.html"
     actions = ["submit_selected", "approve_selected", "publish_selected", "unpublish_selected"]
 
     # ----- columns, filters, fieldsets
@@ -555,6 +557,8 @@ class ModeratedChildAdmin(SimpleHistoryAdmin):
     Editors change them here only while what they belong to is unpublished; otherwise through the
     owner's own page, where the change waits for approval.
     """
+
+    object_history_list_template = ModeratedAdmin.object_history_list_template
 
     def _owner_published(self, obj):
         return any(owner.is_published for owner in moderated_owners(obj))
