@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
@@ -175,9 +176,9 @@ class ClashListView(FilterView):
             )
         form = self.filterset.form
         filter_groups = [
-            ("Figures and events", [form["organisation"], form["year"]]),
-            ("Reported figures only", [form["kind"], form["claimed_by"]]),
-            ("Events only", [event_filter.form["event_type"]]),
+            (_("Figures and events"), [form["organisation"], form["year"]]),
+            (_("Reported figures only"), [form["kind"], form["claimed_by"]]),
+            (_("Events only"), [event_filter.form["event_type"]]),
         ]
         kwargs["object_list"] = figures
         return super().get_context_data(
