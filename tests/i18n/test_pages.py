@@ -1,4 +1,4 @@
-"""Every public page in English and in Burmese, with the seed profile: language, headings, fallbacks, dates."""
+"""Every public page in English and in Burmese, with the seed: language, headings, fallbacks, dates."""
 
 import re
 

@@ -14,7 +14,7 @@ KIA_IN_BURMESE = "ကချင်လွတ်မြောက်ရေးတပ�
 @pytest.mark.parametrize("language", ["en", "my"])
 def test_searching_the_kia_in_burmese_finds_the_kio_kia_profile(client, seed, language):
     page = client.get(url("search", language, f"q={KIA_IN_BURMESE}")).content.decode()
-    assert 'href="/{}/organisations/kio-kia/"'.format(language) in page
+    assert f'href="/{language}/organisations/kio-kia/"' in page
 
 
 def test_a_burmese_reader_finds_an_organisation_by_its_english_name(client, seed):
