@@ -35,7 +35,9 @@ class OrganisationListView(PublishedMixin, FilterView):
     template_name = "orgs/organisation_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().order_by("kind", "name")
+        # The English order in both languages: ordering by the Burmese names, most of them still empty,
+        # would scatter the directory.
+        return super().get_queryset().order_by("kind", "name_en")
 
 
 class OrganisationDetailView(PreviewMixin, DetailView):

@@ -101,3 +101,12 @@ def test_dates_are_written_in_burmese_order_with_burmese_month_names(client, see
     burmese = client.get(url("negotiations:meeting-detail", "my", pk=meeting.pk)).content.decode()
     assert "11–12 March 2013" in english
     assert "2013 ခုနှစ် မတ်လ 11–12 ရက်" in burmese
+
+
+def test_the_directory_lists_organisations_in_the_same_order_in_both_languages(client, seed):
+    def order(language):
+        page = client.get(url("orgs:organisation-list", language)).content.decode()
+        return re.findall(rf'<li><a href="/{language}/organisations/([^/]+)/">', page)
+
+    assert order("my") == order("en")
+    assert len(order("en")) > 20
