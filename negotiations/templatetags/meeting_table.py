@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from negotiations.models import Meeting
+from peacetracker.templatetags.translated import tr
 
 register = template.Library()
 
@@ -36,7 +37,7 @@ def meeting_rows(meetings):
                 meeting.number if meeting.number is not None else "–",
                 url,
                 meeting.display_date,
-                meeting.location_text or meeting.location,
+                tr(meeting, "location_text") if meeting.location_text else meeting.location,
                 formats.get(meeting.format, meeting.format),
                 meeting.representatives,
                 outcomes.get(meeting.outcome, meeting.outcome),

@@ -4,9 +4,12 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language, get_language_from_path, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
+
+from peacetracker.dates import DatePrecision, format_partial_date
 
 register = template.Library()
 
@@ -89,3 +92,14 @@ def page_without_language(context):
     if prefix:
         path = path.replace(f"/{prefix}/", "/", 1)
     return request.build_absolute_uri(path)
+
+
+@register.filter
+def day_date(value, english_format="j F Y"):
+    """A day in the reader's language; `{{ day|day_date:"j M Y" }}` keeps that form in English."""
+    if not value:
+        return ""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return date_format(value, english_format)
+    return format_partial_date(value, DatePrecision.DAY)
