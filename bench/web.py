@@ -37,8 +37,8 @@ HOST = "127.0.0.1"  # the benchmark never sends traffic anywhere else
 
 TARGETS = {"uncached": 0.10, "cached": 0.50}
 P99_TARGET_MS = 100
-FILTERED = "/meetings/?country=China&year=2012&format=formal"
-EXPORT = "/meetings/export.csv?from=2011-01-01&to=2013-12-31"
+FILTERED = "/en/meetings/?country=China&year=2012&format=formal"
+EXPORT = "/en/meetings/export.csv?from=2011-01-01&to=2013-12-31"
 MAX_REQUESTS_PER_CLIENT = 200_000
 
 
@@ -310,7 +310,7 @@ def main():
     endpoints = {
         "trivial": "/healthz",
         "filtered": FILTERED,
-        "profile": f"/organisations/{facts['profile_slug']}/",
+        "profile": f"/en/organisations/{facts['profile_slug']}/",
         "export": EXPORT,
     }
     say(

@@ -11,6 +11,7 @@ import csv
 import datetime
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from modeltranslation.utils import build_localized_fieldname
 
 from orgs.exports import ACLED_COLUMNS
 from orgs.models import ClashEvent, ClashFigure, Organisation, OrganisationAlias
@@ -173,8 +175,9 @@ class Report:
 
 
 def normalise(name):
-    """A name compared without regard to case or runs of whitespace."""
-    return " ".join(name.split()).casefold()
+    """A name compared without regard to case, runs of whitespace or Unicode composition (Burmese text
+    reaches us composed in more than one way)."""
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
 
 
 class ActorMatcher:
@@ -182,11 +185,15 @@ class ActorMatcher:
 
     def __init__(self):
         names = {}
-        for pk, name, acronym in Organisation.objects.values_list("pk", "name", "acronym"):
-            names.setdefault(normalise(name), pk)
+        # Every language's name, not only the one modeltranslation would pick for the active language.
+        name_fields = [build_localized_fieldname("name", code) for code, _label in settings.LANGUAGES]
+        for pk, acronym, *localised in Organisation.objects.values_list("pk", "acronym", *name_fields):
+            for name in filter(None, localised):
+                names.setdefault(normalise(name), pk)
+                if acronym:
+                    names.setdefault(normalise(Organisation.display_name(name, acronym)), pk)
             if acronym:
                 names.setdefault(normalise(acronym), pk)
-                names.setdefault(normalise(Organisation.display_name(name, acronym)), pk)
         for pk, alias in OrganisationAlias.objects.values_list("organisation_id", "name"):
             names.setdefault(normalise(alias), pk)
         self.names = names

@@ -6,7 +6,13 @@ from django.forms import Textarea
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from peacetracker.admin import DATE_FIELDS, ContentAdmin, DatedAdminMixin
+from peacetracker.admin import (
+    DATE_FIELDS,
+    ContentAdmin,
+    DatedAdminMixin,
+    TranslatedAdmin,
+    TranslatedTabularInline,
+)
 from peacetracker.admin_moderation import ModeratedChildAdmin
 
 from .models import (
@@ -20,14 +26,14 @@ from .models import (
 )
 
 
-class MeetingParticipantInline(admin.TabularInline):
+class MeetingParticipantInline(TranslatedTabularInline):
     model = MeetingParticipant
     fields = ("side", "person", "body", "label", "role", "headcount", "unnamed_others", "order")
     autocomplete_fields = ("person", "body")
     extra = 0
 
 
-class AgreementPointInline(admin.TabularInline):
+class AgreementPointInline(TranslatedTabularInline):
     model = AgreementPoint
     fields = ("number", "text")
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
@@ -35,7 +41,7 @@ class AgreementPointInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(DatedAdminMixin, ContentAdmin):
+class MeetingAdmin(TranslatedAdmin, DatedAdminMixin, ContentAdmin):
     list_display = ("__str__", "display_date", "date_as_published", "location", "format", "outcome")
     list_filter = ("format", "outcome", "organisation", "country")
     list_select_related = ("organisation",)
@@ -80,7 +86,7 @@ class MeetingAdmin(DatedAdminMixin, ContentAdmin):
 
 
 @admin.register(MeetingParticipant)
-class MeetingParticipantAdmin(ModeratedChildAdmin):
+class MeetingParticipantAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("__str__", "meeting", "side", "role")
     list_filter = ("side",)
     list_select_related = ("person", "body", "meeting__organisation")
@@ -89,7 +95,7 @@ class MeetingParticipantAdmin(ModeratedChildAdmin):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(DatedAdminMixin, ContentAdmin):
+class AgreementAdmin(TranslatedAdmin, DatedAdminMixin, ContentAdmin):
     list_display = ("title", "kind", "display_date", "date_as_published", "meeting", "points_listed")
     list_filter = ("kind", "parties")
     list_select_related = ("meeting__organisation",)
@@ -113,7 +119,7 @@ class AgreementAdmin(DatedAdminMixin, ContentAdmin):
 
 
 @admin.register(AgreementPoint)
-class AgreementPointAdmin(ModeratedChildAdmin):
+class AgreementPointAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("agreement", "number", "__str__")
     list_select_related = ("agreement",)
     search_fields = ("text", "agreement__title")
@@ -121,7 +127,7 @@ class AgreementPointAdmin(ModeratedChildAdmin):
 
 
 @admin.register(RejectedInvitation)
-class RejectedInvitationAdmin(DatedAdminMixin, ContentAdmin):
+class RejectedInvitationAdmin(TranslatedAdmin, DatedAdminMixin, ContentAdmin):
     list_display = ("display_date", "date_as_published", "organisation", "invited", "proposed_venue", "short")
     list_filter = ("organisation", "invited_by")
     list_select_related = ("organisation", "invited_by")
@@ -151,7 +157,7 @@ class RejectedInvitationAdmin(DatedAdminMixin, ContentAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(DatedAdminMixin, ContentAdmin):
+class StatementAdmin(TranslatedAdmin, DatedAdminMixin, ContentAdmin):
     list_display = ("title", "kind", "organisation", "speaker", "display_date", "date_as_published")
     list_filter = ("kind", "organisation")
     list_select_related = ("organisation", "speaker")
@@ -172,7 +178,7 @@ class StatementAdmin(DatedAdminMixin, ContentAdmin):
 
 
 @admin.register(Development)
-class DevelopmentAdmin(DatedAdminMixin, ContentAdmin):
+class DevelopmentAdmin(TranslatedAdmin, DatedAdminMixin, ContentAdmin):
     list_display = ("title", "kind", "organisation", "display_date", "date_as_published")
     list_filter = ("kind", "organisation")
     list_select_related = ("organisation",)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, PersonAlias
 from peacetracker.cache import generation_cached
+from peacetracker.translation import any_language
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 from .models import Meeting, MeetingParticipant, Statement
@@ -85,23 +86,29 @@ class MeetingFilter(django_filters.FilterSet):
 
     def filter_location(self, queryset, name, value):
         return queryset.filter(
-            Q(place__icontains=value) | Q(region__icontains=value) | Q(country__icontains=value)
+            any_language("place", "icontains", value)
+            | any_language("region", "icontains", value)
+            | any_language("country", "icontains", value)
         )
 
     def filter_participant(self, queryset, name, value):
         aliases = PersonAlias.objects.filter(person=OuterRef("person"), name__icontains=value)
         matching = MeetingParticipant.objects.filter(
             meeting=OuterRef("pk"), person__status="published"
-        ).filter(Q(person__slug=value) | Q(person__name__icontains=value) | Exists(aliases))
-        labelled = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), label__icontains=value)
+        ).filter(Q(person__slug=value) | any_language("person__name", "icontains", value) | Exists(aliases))
+        labelled = MeetingParticipant.objects.filter(
+            any_language("label", "icontains", value), meeting=OuterRef("pk")
+        )
         return queryset.filter(Exists(matching) | Exists(labelled))
 
     def filter_text(self, queryset, name, value):
-        labelled = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), label__icontains=value)
+        labelled = MeetingParticipant.objects.filter(
+            any_language("label", "icontains", value), meeting=OuterRef("pk")
+        )
         return queryset.filter(
-            Q(details__icontains=value)
-            | Q(place__icontains=value)
-            | Q(location_text__icontains=value)
+            any_language("details", "icontains", value)
+            | any_language("place", "icontains", value)
+            | any_language("location_text", "icontains", value)
             | Q(date_text__icontains=value)
             | Exists(labelled)
         )

@@ -6,6 +6,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
+from peacetracker.translation import any_language
 
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
 
@@ -45,31 +46,35 @@ def _matching_every_term(queryset, terms, fields_matching):
 
 def _organisation_matches(term):
     aliases = OrganisationAlias.objects.filter(organisation=OuterRef("pk"), name__icontains=term)
-    return Q(name__icontains=term) | Q(acronym__icontains=term) | Exists(aliases)
+    return any_language("name", "icontains", term) | Q(acronym__icontains=term) | Exists(aliases)
 
 
 def _person_matches(term):
     aliases = PersonAlias.objects.filter(person=OuterRef("pk"), name__icontains=term)
-    return Q(name__icontains=term) | Exists(aliases)
+    return any_language("name", "icontains", term) | Exists(aliases)
 
 
 def _meeting_matches(term):
-    labels = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), label__icontains=term)
+    labels = MeetingParticipant.objects.filter(
+        any_language("label", "icontains", term), meeting=OuterRef("pk")
+    )
     return (
-        Q(place__icontains=term)
-        | Q(location_text__icontains=term)
-        | Q(details__icontains=term)
+        any_language("place", "icontains", term)
+        | any_language("location_text", "icontains", term)
+        | any_language("details", "icontains", term)
         | Exists(labels)
     )
 
 
 def _agreement_matches(term):
-    points = AgreementPoint.objects.filter(agreement=OuterRef("pk"), text__icontains=term)
-    return Q(title__icontains=term) | Q(summary__icontains=term) | Exists(points)
+    points = AgreementPoint.objects.filter(any_language("text", "icontains", term), agreement=OuterRef("pk"))
+    return (
+        any_language("title", "icontains", term) | any_language("summary", "icontains", term) | Exists(points)
+    )
 
 
 def _statement_matches(term):
-    return Q(title__icontains=term) | Q(summary__icontains=term)
+    return any_language("title", "icontains", term) | any_language("summary", "icontains", term)
 
 
 def search_published(query, limit=SEARCH_RESULTS_PER_KIND):

@@ -12,6 +12,9 @@ PUBLISHED = Organisation.Status.PUBLISHED
 
 class ListPageSitemap(Sitemap):
     changefreq = "weekly"
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return [
@@ -29,7 +32,11 @@ class ListPageSitemap(Sitemap):
 
 
 class ContentSitemap(Sitemap):
-    """Published rows of one model, oldest first, dated by their last change."""
+    """Published rows of one model, oldest first, dated by their last change, in every language."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def lastmod(self, item):
         return item.updated_at

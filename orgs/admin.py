@@ -5,7 +5,7 @@ from django.db import models
 from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
-from peacetracker.admin import ContentAdmin
+from peacetracker.admin import ContentAdmin, TranslatedAdmin, TranslatedTabularInline
 from peacetracker.admin_moderation import ModeratedChildAdmin
 
 from .models import (
@@ -31,12 +31,12 @@ class OrganisationAliasInline(admin.TabularInline):
     extra = 0
 
 
-class OrganisationLinkInline(admin.TabularInline):
+class OrganisationLinkInline(TranslatedTabularInline):
     model = OrganisationLink
     extra = 0
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(TranslatedTabularInline):
     """A role, shown on its person's page and on its organisation's page."""
 
     model = Role
@@ -56,7 +56,7 @@ class RoleInline(admin.TabularInline):
     extra = 0
 
 
-class AllianceMembershipInline(admin.TabularInline):
+class AllianceMembershipInline(TranslatedTabularInline):
     model = AllianceMembership
     fk_name = "member"
     fields = (
@@ -77,14 +77,14 @@ class AllianceMembershipInline(admin.TabularInline):
     verbose_name_plural = _("alliance memberships")
 
 
-class OfficeInline(admin.TabularInline):
+class OfficeInline(TranslatedTabularInline):
     model = Office
     fields = ("kind", "name", "address", "town", "opened", "opened_precision")
     show_change_link = True
     extra = 0
 
 
-class TeamInline(admin.TabularInline):
+class TeamInline(TranslatedTabularInline):
     model = Team
     fields = ("name", "acronym", "location", "formed", "formed_precision", "formed_text", "order")
     show_change_link = True
@@ -96,7 +96,7 @@ class PersonAliasInline(admin.TabularInline):
     extra = 0
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(TranslatedTabularInline):
     model = TeamMember
     fields = ("person", "side", "role", "position", "printed_as", "order")
     autocomplete_fields = ("person",)
@@ -104,7 +104,7 @@ class TeamMemberInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ContentAdmin):
+class OrganisationAdmin(TranslatedAdmin, ContentAdmin):
     list_display = ("name", "acronym", "kind", "nca_status", "display_founded")
     list_filter = ("kind", "nca_status")
     search_fields = ("name", "acronym", "armed_wing", "aliases__name")
@@ -164,7 +164,7 @@ class OrganisationAliasAdmin(ModeratedChildAdmin):
 
 
 @admin.register(OrganisationLink)
-class OrganisationLinkAdmin(ModeratedChildAdmin):
+class OrganisationLinkAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("label", "url", "organisation")
     list_select_related = ("organisation",)
     search_fields = ("label", "url", "organisation__name", "organisation__acronym")
@@ -172,7 +172,7 @@ class OrganisationLinkAdmin(ModeratedChildAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ContentAdmin):
+class PersonAdmin(TranslatedAdmin, ContentAdmin):
     list_display = ("name", "honorific", "description")
     search_fields = ("name", "honorific", "aliases__name")
     search_help_text = _("Name, rank or any other spelling of the name.")
@@ -190,7 +190,7 @@ class PersonAliasAdmin(ModeratedChildAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(ModeratedChildAdmin):
+class RoleAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("person", "title", "organisation", "display_period", "is_leadership")
     list_filter = ("is_leadership", "organisation")
     list_select_related = ("person", "organisation")
@@ -207,7 +207,7 @@ class RoleAdmin(ModeratedChildAdmin):
 
 
 @admin.register(AllianceMembership)
-class AllianceMembershipAdmin(ModeratedChildAdmin):
+class AllianceMembershipAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("member", "alliance", "display_period", "is_current", "role")
     list_filter = ("is_current", "alliance")
     list_select_related = ("member", "alliance")
@@ -235,7 +235,7 @@ class AllianceMembershipAdmin(ModeratedChildAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(ModeratedChildAdmin):
+class OfficeAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("name", "organisation", "kind", "town", "display_opened")
     list_filter = ("kind", "town")
     list_select_related = ("organisation",)
@@ -253,7 +253,7 @@ class OfficeAdmin(ModeratedChildAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(ModeratedChildAdmin):
+class TeamAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("name", "acronym", "organisation", "display_formed")
     list_filter = ("organisation",)
     list_select_related = ("organisation",)
@@ -274,7 +274,7 @@ class TeamAdmin(ModeratedChildAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(ModeratedChildAdmin):
+class TeamMemberAdmin(TranslatedAdmin, ModeratedChildAdmin):
     list_display = ("person", "team", "side", "role")
     list_filter = ("side", "team")
     list_select_related = ("person", "team")
@@ -283,7 +283,7 @@ class TeamMemberAdmin(ModeratedChildAdmin):
 
 
 @admin.register(ClashFigure)
-class ClashFigureAdmin(ContentAdmin):
+class ClashFigureAdmin(TranslatedAdmin, ContentAdmin):
     list_display = ("organisation", "kind", "year", "period_text", "figure", "display_as_of", "claimed")
     list_filter = ("kind", "qualifier", "year", "organisation")
     list_select_related = ("organisation", "claimed_by")

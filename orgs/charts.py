@@ -9,6 +9,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 # Narrow enough that 13-unit text stays readable when a phone scales the chart down.
 WIDTH = 400
 PLOT_LEFT = 48
@@ -166,13 +168,17 @@ def event_year_chart(counts: Mapping[int, int], subject: str = "") -> Chart | No
         _Group(year, (_BarSpec(counts.get(year, 0), None, f"{counts.get(year, 0):,}"),))
         for year in range(first, last + 1)
     ]
-    title = f"Events per year: {subject}" if subject else "Events per year"
-    summary = " ".join(f"{year}: {counts.get(year, 0):,}." for year in range(first, last + 1))
-    description = (
-        f"Number of recorded events in each year, for the events matching the filters. {summary} "
-        "The latest year may be incomplete."
+    title = (
+        gettext("Events per year: {subject}").format(subject=subject)
+        if subject
+        else gettext("Events per year")
     )
-    return _layout("events", title, description, "Number of events", items, separated=False)
+    summary = " ".join(f"{year}: {counts.get(year, 0):,}." for year in range(first, last + 1))
+    description = gettext(
+        "Number of recorded events in each year, for the events matching the filters. {summary} "
+        "The latest year may be incomplete."
+    ).format(summary=summary)
+    return _layout("events", title, description, gettext("Number of events"), items, separated=False)
 
 
 def _figure_chart(figures):
@@ -184,15 +190,21 @@ def _figure_chart(figures):
             missing = (
                 str(previous_year + 1) if year - previous_year == 2 else f"{previous_year + 1}–{year - 1}"
             )
-            items.append(_Gap(f"No figures published for {missing}"))
+            items.append(_Gap(gettext("No figures published for {years}").format(years=missing)))
         items.append(_Group(year, _year_specs([f for f in figures if f.year == year])))
         previous_year = year
-    title = f"Clashes reported per year: {organisation}"
+    title = gettext("Clashes reported per year: {organisation}").format(organisation=organisation)
     description = (
-        "Reported numbers of clashes, one bar per report. Reports for the same year are separate bars "
-        "and are not added together; hatched bars count only part of a year. " + _describe(items)
+        gettext(
+            "Reported numbers of clashes, one bar per report. Reports for the same year are separate bars "
+            "and are not added together; hatched bars count only part of a year."
+        )
+        + " "
+        + _describe(items)
     )
-    return _layout(f"clashes-{organisation.slug}", title, description, "Number of clashes reported", items)
+    return _layout(
+        f"clashes-{organisation.slug}", title, description, gettext("Number of clashes reported"), items
+    )
 
 
 def _year_specs(figures):
@@ -243,13 +255,17 @@ def _label(figure, name_opponent):
     parts = []
     if name_opponent:
         opponent = opponent_label(figure)
-        parts.append(f"against {opponent}" if opponent else "opponent not stated")
+        parts.append(
+            gettext("against {opponent}").format(opponent=opponent)
+            if opponent
+            else gettext("opponent not stated")
+        )
     claimant = claimant_label(figure)
     if claimant:
-        parts.append(f"according to {claimant}")
+        parts.append(gettext("according to {claimant}").format(claimant=claimant))
     if figure.is_partial:
         as_of = figure.display_as_of
-        parts.append(f"as of {as_of}" if as_of else "part of the year")
+        parts.append(gettext("as of {date}").format(date=as_of) if as_of else gettext("part of the year"))
     return ", ".join(parts)
 
 

@@ -5,18 +5,20 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from peacetracker.translation import any_language
+
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
 
 PUBLISHED = Organisation.Status.PUBLISHED
 
 # ACLED's event types (ACLED codebook); `event_type` holds one of these.
 ACLED_EVENT_TYPES = [
-    ("Battles", "Battles"),
-    ("Explosions/Remote violence", "Explosions/Remote violence"),
-    ("Violence against civilians", "Violence against civilians"),
-    ("Protests", "Protests"),
-    ("Riots", "Riots"),
-    ("Strategic developments", "Strategic developments"),
+    ("Battles", _("Battles")),
+    ("Explosions/Remote violence", _("Explosions/Remote violence")),
+    ("Violence against civilians", _("Violence against civilians")),
+    ("Protests", _("Protests")),
+    ("Riots", _("Riots")),
+    ("Strategic developments", _("Strategic developments")),
 ]
 
 
@@ -59,11 +61,11 @@ class ClashFigureFilter(django_filters.FilterSet):
 
     def filter_claimed_by(self, queryset, name, value):
         claimant = Q(claimed_by__status=PUBLISHED) & (
-            Q(claimed_by__name__icontains=value)
+            any_language("claimed_by__name", "icontains", value)
             | Q(claimed_by__acronym__icontains=value)
             | Q(claimed_by__slug=value)
         )
-        return queryset.filter(Q(claimed_by_text__icontains=value) | claimant)
+        return queryset.filter(any_language("claimed_by_text", "icontains", value) | claimant)
 
 
 class ClashEventFilter(django_filters.FilterSet):
@@ -112,4 +114,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Exists(memberships))
 
     def filter_territory(self, queryset, name, value):
-        return queryset.filter(Q(active_territories__icontains=value) | Q(headquarters__icontains=value))
+        return queryset.filter(
+            any_language("active_territories", "icontains", value)
+            | any_language("headquarters", "icontains", value)
+        )

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from peacetracker.dates import PrecisionField, format_partial_date
+from peacetracker.dates import PrecisionField, format_partial_date, format_period
 from peacetracker.models import Content
 
 
@@ -233,11 +233,7 @@ class Role(models.Model):
     def display_period(self):
         start = format_partial_date(self.started, self.started_precision)
         end = format_partial_date(self.ended, self.ended_precision)
-        if start and end:
-            return f"{start} – {end}"
-        if start:
-            return f"since {start}"
-        return f"until {end}" if end else ""
+        return format_period(start, end)
 
 
 class AllianceMembership(models.Model):
@@ -287,10 +283,10 @@ class AllianceMembership(models.Model):
     @property
     def display_period(self):
         start = format_partial_date(self.joined, self.joined_precision)
-        end = "present" if self.is_current else format_partial_date(self.left, self.left_precision)
-        if start and end:
-            return f"{start} – {end}"
-        return start or (f"until {end}" if end else self.period_text)
+        end = format_partial_date(self.left, self.left_precision)
+        if start and not (end or self.is_current):
+            return start
+        return format_period(start, end, current=self.is_current, fallback=self.period_text)
 
 
 class Office(models.Model):

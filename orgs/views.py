@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
@@ -34,7 +35,9 @@ class OrganisationListView(PublishedMixin, FilterView):
     template_name = "orgs/organisation_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().order_by("kind", "name")
+        # The English order in both languages: ordering by the Burmese names, most of them still empty,
+        # would scatter the directory.
+        return super().get_queryset().order_by("kind", "name_en")
 
 
 class OrganisationDetailView(PreviewMixin, DetailView):
@@ -175,9 +178,9 @@ class ClashListView(FilterView):
             )
         form = self.filterset.form
         filter_groups = [
-            ("Figures and events", [form["organisation"], form["year"]]),
-            ("Reported figures only", [form["kind"], form["claimed_by"]]),
-            ("Events only", [event_filter.form["event_type"]]),
+            (_("Figures and events"), [form["organisation"], form["year"]]),
+            (_("Reported figures only"), [form["kind"], form["claimed_by"]]),
+            (_("Events only"), [event_filter.form["event_type"]]),
         ]
         kwargs["object_list"] = figures
         return super().get_context_data(

@@ -2,9 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationBaseModelAdmin, TranslationTabularInline
+from modeltranslation.translator import translator
 
 from .admin_moderation import ModeratedAdmin, ModeratedChildAdmin
 from .models import Citation, ModerationEvent, PendingChange, Source
@@ -32,6 +35,57 @@ class ContentAdmin(ModeratedAdmin):
 
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), CitationInline]
+
+
+class TranslatedFormMixin:
+    """Checks the model's constraints on translated fields, which a form edits one language at a time.
+
+    Django skips a constraint whose field is not on the form; the form holds `label_en` and `label_my`,
+    not `label`, so a constraint on `label` would otherwise first be met by the database.
+    """
+
+    def _post_clean(self):
+        super()._post_clean()
+        translated = set(translator.get_options_for_model(self._meta.model).fields)
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions() - translated)
+        except ValidationError as error:
+            shown = set(self.non_field_errors())
+            new = [message for message in error.messages if message not in shown]
+            if new:
+                self.add_error(None, new)
+
+
+def translated_form(form):
+    return type(form.__name__, (TranslatedFormMixin, form), {})
+
+
+class TranslatedTabularInline(TranslationTabularInline):
+    """An inline of a translated model: each translated field in English and Burmese side by side."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = translated_form(formset.form)
+        return formset
+
+
+class TranslatedAdmin(TranslationAdmin):
+    """Mixed in before a moderated admin: each translated field shown in English and Burmese side by side.
+
+    modeltranslation's own fieldsets and read-only fields would replace the moderation admin's (the
+    editorial fieldset, the status); these run the moderation admin's and then name the language fields.
+    """
+
+    def get_fieldsets(self, request, obj=None):
+        return self._patch_fieldsets(super(TranslationBaseModelAdmin, self).get_fieldsets(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.replace_orig_field(
+            super(TranslationBaseModelAdmin, self).get_readonly_fields(request, obj)
+        )
+
+    def get_form(self, request, obj=None, **kwargs):
+        return translated_form(super().get_form(request, obj, **kwargs))
 
 
 class DatedAdminMixin:

@@ -14,8 +14,9 @@ from django.core.cache import caches
 from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.cache import cc_delim_re, get_cache_key, has_vary_header, learn_cache_key
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_from_path
 
 from .roles import editorial_models
 
@@ -95,8 +96,12 @@ class PageCacheMiddleware:
         if not self.applies(request):
             return self.get_response(request)
         cache = page_cache()
-        key_prefix = f"page:{cache_generation()}"
-        key = get_cache_key(request, key_prefix, "GET", cache=cache)
+        # Each language's page is its own entry. The language is the one in the path, the same before
+        # and after the view runs; an unprefixed page varies by Accept-Language, and its key by that.
+        language = get_language_from_path(request.path_info) or "-"
+        key_prefix = f"page:{cache_generation()}:{language}"
+        with translation.override(language if language != "-" else settings.LANGUAGE_CODE):
+            key = get_cache_key(request, key_prefix, "GET", cache=cache)
         if key is not None:
             response = cache.get(key)
             if response is not None:
@@ -104,7 +109,9 @@ class PageCacheMiddleware:
                 return response
         response = self.get_response(request)
         if request.method == "GET" and self.storable(request, response):
-            cache.set(learn_cache_key(request, response, None, key_prefix, cache=cache), response)
+            with translation.override(language if language != "-" else settings.LANGUAGE_CODE):
+                request.LANGUAGE_CODE = translation.get_language()
+                cache.set(learn_cache_key(request, response, None, key_prefix, cache=cache), response)
         response["X-Cache"] = "MISS"
         return response
 

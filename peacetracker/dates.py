@@ -4,7 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.dates import MONTHS
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,20 +25,38 @@ class PrecisionField(models.CharField):
         super().__init__(*args, **kwargs)
 
 
+# Month names and date patterns come from the site's own catalogue, so that each language writes dates
+# in its own order: "1–2 August 2011" in English, "2011 ခုနှစ် ဩဂုတ်လ 1–2 ရက်" in Burmese.
+MONTH_NAMES = {
+    1: pgettext_lazy("month name", "January"),
+    2: pgettext_lazy("month name", "February"),
+    3: pgettext_lazy("month name", "March"),
+    4: pgettext_lazy("month name", "April"),
+    5: pgettext_lazy("month name", "May"),
+    6: pgettext_lazy("month name", "June"),
+    7: pgettext_lazy("month name", "July"),
+    8: pgettext_lazy("month name", "August"),
+    9: pgettext_lazy("month name", "September"),
+    10: pgettext_lazy("month name", "October"),
+    11: pgettext_lazy("month name", "November"),
+    12: pgettext_lazy("month name", "December"),
+}
+
+
 def _month(date):
-    return str(MONTHS[date.month])
+    return str(MONTH_NAMES[date.month])
 
 
 def _one(date, precision):
     if precision == DatePrecision.YEAR:
         return str(date.year)
     if precision == DatePrecision.MONTH:
-        return f"{_month(date)} {date.year}"
-    return f"{date.day} {_month(date)} {date.year}"
+        return pgettext("date", "{month} {year}").format(month=_month(date), year=date.year)
+    return pgettext("date", "{day} {month} {year}").format(day=date.day, month=_month(date), year=date.year)
 
 
 def format_partial_date(start, precision, end=None, fallback=""):
-    """Render a date or a range only as precisely as it is known ("1–2 August 2011")."""
+    """Render a date or a range only as precisely as it is known, in the active language."""
     if start is None or precision == DatePrecision.UNKNOWN:
         return fallback
     if end is None or end == start:
@@ -47,13 +65,40 @@ def format_partial_date(start, precision, end=None, fallback=""):
         return f"{start.year}–{end.year}"
     if precision == DatePrecision.MONTH:
         if start.year == end.year:
-            return f"{_month(start)} – {_month(end)} {end.year}"
-        return f"{_one(start, precision)} – {_one(end, precision)}"
+            return pgettext("date range", "{start_month} – {end_month} {year}").format(
+                start_month=_month(start), end_month=_month(end), year=end.year
+            )
+        return pgettext("date range", "{start} – {end}").format(
+            start=_one(start, precision), end=_one(end, precision)
+        )
     if start.year == end.year and start.month == end.month:
-        return f"{start.day}–{end.day} {_month(end)} {end.year}"
+        return pgettext("date range", "{start_day}–{end_day} {month} {year}").format(
+            start_day=start.day, end_day=end.day, month=_month(end), year=end.year
+        )
     if start.year == end.year:
-        return f"{start.day} {_month(start)} – {end.day} {_month(end)} {end.year}"
-    return f"{_one(start, precision)} – {_one(end, precision)}"
+        return pgettext("date range", "{start_day} {start_month} – {end_day} {end_month} {year}").format(
+            start_day=start.day,
+            start_month=_month(start),
+            end_day=end.day,
+            end_month=_month(end),
+            year=end.year,
+        )
+    return pgettext("date range", "{start} – {end}").format(
+        start=_one(start, precision), end=_one(end, precision)
+    )
+
+
+def format_period(start, end, current=False, fallback=""):
+    """A period between two formatted dates: "2010 – 2012", "since 2010", "until 2012", "2010 – present"."""
+    if current:
+        end = gettext("present")
+    if start and end:
+        return pgettext("date range", "{start} – {end}").format(start=start, end=end)
+    if start:
+        return gettext("since {start}").format(start=start)
+    if end:
+        return gettext("until {end}").format(end=end)
+    return fallback
 
 
 def validate_partial_date(date, precision, field_name):

@@ -166,7 +166,7 @@ def test_content_form_has_shared_citation_inline_and_editorial_fields(admin_clie
     assert f'name="{CITATION_PREFIX}-TOTAL_FORMS"' in response.text
     assert 'name="status"' not in response.text, "status changes only through the workflow"
     assert "field-status" in response.text
-    assert 'name="editor_note"' in response.text
+    assert 'name="editor_note_en"' in response.text
 
 
 @pytest.mark.parametrize("model", [*CONTENT_MODELS, Source], ids=lambda model: model._meta.label_lower)
@@ -238,12 +238,12 @@ def test_meeting_with_participant_is_saved_from_admin_form(admin_client, kio, gu
             "date": "2012-03-08",
             "end_date": "2012-03-10",
             "date_text": "8,9,10/03/12",
-            "place": "Ruili",
-            "country": "China",
+            "place_en": "Ruili",
+            "country_en": "China",
             "participants-TOTAL_FORMS": "1",
             "participants-0-side": MeetingParticipant.Side.ORGANISATION,
             "participants-0-person": gun_maw.pk,
-            "participants-0-role": "Leader",
+            "participants-0-role_en": "Leader",
             "participants-0-unnamed_others": "4",
             "participants-0-order": "0",
         }
@@ -266,7 +266,7 @@ def test_meeting_participant_naming_no_one_is_refused(admin_client, kio):
             "date": "2012-03-08",
             "participants-TOTAL_FORMS": "1",
             "participants-0-side": MeetingParticipant.Side.OBSERVER,
-            "participants-0-role": "Observer",
+            "participants-0-role_en": "Observer",
             "participants-0-order": "0",
         }
     )
@@ -290,7 +290,7 @@ def test_agreement_change_form_creates_points_in_order(admin_client, kio, govern
     data["points-TOTAL_FORMS"] = "3"
     for index, (number, text) in enumerate([(2, "Second"), (1, "First"), (3, "Third")]):
         data[f"points-{index}-number"] = str(number)
-        data[f"points-{index}-text"] = f"{text} point."
+        data[f"points-{index}-text_en"] = f"{text} point."
 
     response = admin_client.post(url, data)
 

@@ -96,7 +96,7 @@ def test_editor_creates_a_meeting_as_a_draft(editor, org):
             "number": 30,
             "date": "2015-03-01",
             "date_precision": "day",
-            "place": "Laiza",
+            "place_en": "Laiza",
         }
     )
     data["status"] = "published"  # typed by hand: the form has no status field and must ignore it
@@ -174,7 +174,7 @@ def test_editor_fixes_and_resubmits_after_rejection(editor, moderator, org):
     meeting = make_meeting(org, status="draft", details="Wrong")
     moderate(login(editor), meeting, "submitted")
     moderate(login(moderator), meeting, "rejected", comment="Fix the details")
-    response = edit(login(editor), meeting, details="Right")
+    response = edit(login(editor), meeting, details_en="Right")
     assert response.status_code == 302, form_errors(response)
     moderate(login(editor), meeting, "submitted")
     moderate(login(moderator), meeting, "approved")
@@ -243,11 +243,11 @@ def test_editors_change_to_a_published_meeting_waits_and_the_public_keeps_the_ol
     editor, moderator, org, client
 ):
     meeting = make_meeting(org, details="The approved text.")
-    response = edit(login(editor), meeting, details="The edited text.")
+    response = edit(login(editor), meeting, details_en="The edited text.")
     assert response.status_code == 302, form_errors(response)
     assert "The approved text." in client.get(meeting.get_absolute_url()).text
     assert "The edited text." not in client.get(meeting.get_absolute_url()).text
-    for export in ("/meetings/export.csv", "/meetings/export.json"):
+    for export in ("/en/meetings/export.csv", "/en/meetings/export.json"):
         data = b"".join(
             client.get(export).streaming_content if export.endswith("csv") else [client.get(export).content]
         )
@@ -260,7 +260,7 @@ def test_editors_change_to_a_published_meeting_waits_and_the_public_keeps_the_ol
     moderate(login(moderator), meeting, "approve_change")
     page = client.get(meeting.get_absolute_url()).text
     assert "The edited text." in page and "The approved text." not in page
-    assert b"The edited text." in b"".join(client.get("/meetings/export.csv").streaming_content)
+    assert b"The edited text." in b"".join(client.get("/en/meetings/export.csv").streaming_content)
     assert PendingChange.objects.get().state == "approved"
 
 
@@ -287,7 +287,7 @@ def test_a_pending_change_includes_the_participants_typed_in_the_inline(editor, 
 
 def test_a_rejected_change_never_goes_public(editor, moderator, org, client):
     meeting = make_meeting(org, details="Approved.")
-    edit(login(editor), meeting, details="Unsourced claim.")
+    edit(login(editor), meeting, details_en="Unsourced claim.")
     response = moderate(login(moderator), meeting, "reject_change", comment="No source for this.")
     assert response.status_code == 302
     assert PendingChange.objects.get().state == "rejected"
@@ -297,7 +297,7 @@ def test_a_rejected_change_never_goes_public(editor, moderator, org, client):
 def test_editor_reopening_a_published_item_sees_the_pending_version_and_its_diff(editor, org):
     meeting = make_meeting(org, details="Approved.")
     client = login(editor)
-    edit(client, meeting, details="Pending wording.")
+    edit(client, meeting, details_en="Pending wording.")
     page = client.get(change_url(meeting)).text
     assert "waits for a moderator" in page
     assert "Pending wording." in page
@@ -307,7 +307,7 @@ def test_moderator_queue_lists_waiting_items_oldest_first(editor, moderator, org
     old = make_meeting(org, status="in_review", place="Oldplace", number=1)
     Meeting.objects.filter(pk=old.pk).update(updated_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
     published = make_meeting(org, number=2, details="x")
-    edit(login(editor), published, details="y")
+    edit(login(editor), published, details_en="y")
     index = login(moderator).get(reverse("admin:index"))
     text = index.text
     assert "Waiting for review: 2 items" in text
@@ -324,10 +324,10 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_keeps_what_was_typed(
     first_form = form_data(first.get(change_url(meeting)))
     second_form = form_data(second.get(change_url(meeting)))
 
-    first_form["details"] = "First editor's text."
+    first_form["details_en"] = "First editor's text."
     assert first.post(change_url(meeting), first_form).status_code == 302
 
-    second_form["details"] = "Second editor's carefully typed text."
+    second_form["details_en"] = "Second editor's carefully typed text."
     response = second.post(change_url(meeting), second_form)
     assert response.status_code == 200
     assert "eddie changed this item" in response.text
@@ -340,12 +340,12 @@ def test_a_stale_edit_of_published_content_is_refused_too(editor, other_editor, 
     first, second = login(editor), login(other_editor)
     first_form = form_data(first.get(change_url(meeting)))
     second_form = form_data(second.get(change_url(meeting)))
-    first_form["details"] = "One."
+    first_form["details_en"] = "One."
     first.post(change_url(meeting), first_form)
-    second_form["details"] = "Two."
+    second_form["details_en"] = "Two."
     response = second.post(change_url(meeting), second_form)
     assert response.status_code == 200 and "Not saved" in response.text
-    assert PendingChange.objects.get().data["details"] == ["One."]
+    assert PendingChange.objects.get().data["details_en"] == ["One."]
 
 
 # ----- history, compare, revert, recover
@@ -354,7 +354,7 @@ def test_a_stale_edit_of_published_content_is_refused_too(editor, other_editor, 
 def test_every_save_is_a_version_and_two_can_be_compared(editor, org):
     meeting = make_meeting(org, status="draft", details="First.")
     client = login(editor)
-    edit(client, meeting, details="Second.")
+    edit(client, meeting, details_en="Second.")
     records = meeting.history.all()
     assert records.count() == 2
     assert records.first().history_user == editor
@@ -366,7 +366,7 @@ def test_every_save_is_a_version_and_two_can_be_compared(editor, org):
 def test_moderator_reverts_to_an_earlier_version_as_a_new_version(moderator, org):
     meeting = make_meeting(org, status="draft", details="Good.")
     client = login(moderator)
-    edit(client, meeting, details="Vandalised.")
+    edit(client, meeting, details_en="Vandalised.")
     first = meeting.history.last()
     url = reverse("admin:negotiations_meeting_simple_history", args=[meeting.pk, first.history_id])
     response = client.post(url, form_data(client.get(url)))
@@ -379,7 +379,7 @@ def test_moderator_reverts_to_an_earlier_version_as_a_new_version(moderator, org
 def test_editor_cannot_revert(editor, org):
     meeting = make_meeting(org, status="draft", details="Good.")
     client = login(editor)
-    edit(client, meeting, details="Changed.")
+    edit(client, meeting, details_en="Changed.")
     first = meeting.history.last()
     url = reverse("admin:negotiations_meeting_simple_history", args=[meeting.pk, first.history_id])
     assert client.post(url, form_data(client.get(url))).status_code == 403
@@ -389,7 +389,7 @@ def test_editor_cannot_revert(editor, org):
 def test_moderator_recovers_a_deleted_item(moderator, org):
     meeting = make_meeting(org, status="draft", details="Worth keeping.")
     client = login(moderator)
-    edit(client, meeting, details="Worth keeping.", place="Laiza")
+    edit(client, meeting, details_en="Worth keeping.", place_en="Laiza")
     client.post(reverse("admin:negotiations_meeting_delete", args=[meeting.pk]), {"post": "yes"})
     deleted = client.get(reverse("admin:negotiations_meeting_deleted"))
     assert "Recover" in deleted.text
@@ -450,7 +450,7 @@ def test_staff_preview_a_draft_on_its_public_page_and_others_get_404(editor, org
 
 def test_staff_preview_the_pending_version_while_readers_see_the_approved_one(editor, org, client):
     meeting = make_meeting(org, details="Approved.")
-    edit(login(editor), meeting, details="Pending.")
+    edit(login(editor), meeting, details_en="Pending.")
     preview = login(editor).get(meeting.get_absolute_url(), {"version": "pending"}).text
     assert "Pending." in preview and "Preview, not public" in preview
     public = client.get(meeting.get_absolute_url(), {"version": "pending"}).text
@@ -459,7 +459,7 @@ def test_staff_preview_the_pending_version_while_readers_see_the_approved_one(ed
 
 def test_a_note_on_the_change_is_kept_with_the_version(editor, org):
     meeting = make_meeting(org, status="draft", details="Old.")
-    edit(login(editor), meeting, details="New.", change_note="Corrected from the source")
+    edit(login(editor), meeting, details_en="New.", change_note="Corrected from the source")
     assert meeting.history.first().history_change_reason == "Corrected from the source"
 
 

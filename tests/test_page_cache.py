@@ -45,8 +45,8 @@ def staff_client(user):
 
 def test_a_second_anonymous_request_is_a_hit_with_the_same_page(client):
     make_org(name="Cached Organisation")
-    first = client.get("/organisations/")
-    second = client.get("/organisations/")
+    first = client.get("/en/organisations/")
+    second = client.get("/en/organisations/")
     assert first["X-Cache"] == "MISS"
     assert second["X-Cache"] == "HIT"
     assert second.content == first.content
@@ -63,15 +63,15 @@ def test_a_hit_makes_no_database_query(client, django_assert_num_queries):
 
 def test_head_is_served_from_what_get_cached(client):
     make_org()
-    client.get("/organisations/")
-    assert client.head("/organisations/")["X-Cache"] == "HIT"
+    client.get("/en/organisations/")
+    assert client.head("/en/organisations/")["X-Cache"] == "HIT"
 
 
 def test_the_query_string_is_part_of_the_key(client):
     make_meeting(place="Ruili", country="China")
     make_meeting(place="Chiang Rai", country="Thailand")
-    client.get("/meetings/?country=China")
-    response = client.get("/meetings/?country=Thailand")
+    client.get("/en/meetings/?country=China")
+    response = client.get("/en/meetings/?country=Thailand")
     assert response["X-Cache"] == "MISS"
     assert "Chiang Rai" in response.content.decode()
     assert "Ruili" not in response.content.decode()
@@ -89,19 +89,19 @@ def test_editing_published_content_shows_on_the_next_request(client):
 
 def test_publishing_through_the_workflow_shows_the_item_at_once(client, moderator):
     meeting = make_meeting(place="Draftville", status="draft")
-    assert "Draftville" not in client.get("/meetings/").content.decode()
+    assert "Draftville" not in client.get("/en/meetings/").content.decode()
     moderation_transition(meeting, moderator, "published")
-    response = client.get("/meetings/")
+    response = client.get("/en/meetings/")
     assert response["X-Cache"] == "MISS"
     assert "Draftville" in response.content.decode()
 
 
 def test_unpublishing_through_the_workflow_hides_the_item_at_once(client, moderator):
     meeting = make_meeting(place="Goneville")
-    assert "Goneville" in client.get("/meetings/").content.decode()
+    assert "Goneville" in client.get("/en/meetings/").content.decode()
     assert client.get(meeting.get_absolute_url()).status_code == 200
     moderation_transition(meeting, moderator, "unpublished")
-    assert "Goneville" not in client.get("/meetings/").content.decode()
+    assert "Goneville" not in client.get("/en/meetings/").content.decode()
     assert client.get(meeting.get_absolute_url()).status_code == 404
 
 
@@ -129,20 +129,20 @@ def test_a_bump_from_another_process_retires_this_workers_pages(client, settings
     monkeypatch.setenv("DJANGO_CACHE_URL", f"file://{tmp_path}")
     settings.CACHES = {"default": env_cache("DJANGO_CACHE_URL", tmp_path)}
     make_org()
-    client.get("/organisations/")
-    assert client.get("/organisations/")["X-Cache"] == "HIT"
+    client.get("/en/organisations/")
+    assert client.get("/en/organisations/")["X-Cache"] == "HIT"
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "peacetracker.settings"}
     script = "import django; django.setup(); from peacetracker.cache import cache_generation_bump as b; b()"
     subprocess.run([sys.executable, "-c", script], cwd=django_settings.BASE_DIR, env=environment, check=True)
-    assert client.get("/organisations/")["X-Cache"] == "MISS"
+    assert client.get("/en/organisations/")["X-Cache"] == "MISS"
 
 
 def test_logged_in_users_are_neither_served_nor_stored(client, moderator):
     make_org(name="Public Organisation")
     staff = staff_client(moderator)
-    assert "X-Cache" not in staff.get("/organisations/")
-    assert client.get("/organisations/")["X-Cache"] == "MISS"
-    assert "X-Cache" not in staff.get("/organisations/")
+    assert "X-Cache" not in staff.get("/en/organisations/")
+    assert client.get("/en/organisations/")["X-Cache"] == "MISS"
+    assert "X-Cache" not in staff.get("/en/organisations/")
 
 
 def test_previews_are_never_cached_and_a_cached_page_never_shows_drafts(client, moderator):
@@ -153,18 +153,18 @@ def test_previews_are_never_cached_and_a_cached_page_never_shows_drafts(client, 
     assert "X-Cache" not in preview
     assert client.get(meeting.get_absolute_url()).status_code == 404
     assert client.get(meeting.get_absolute_url()).status_code == 404
-    staff.get("/meetings/")
+    staff.get("/en/meetings/")
     for _ in range(2):
-        assert "Secretville" not in client.get("/meetings/").content.decode()
+        assert "Secretville" not in client.get("/en/meetings/").content.decode()
 
 
 def test_a_session_or_messages_cookie_bypasses_the_cache(client):
     make_org()
-    client.get("/organisations/")
+    client.get("/en/organisations/")
     for cookie in (django_settings.SESSION_COOKIE_NAME, "messages"):
         reader = Client()
         reader.cookies[cookie] = "anything"
-        assert "X-Cache" not in reader.get("/organisations/")
+        assert "X-Cache" not in reader.get("/en/organisations/")
 
 
 def test_the_admin_and_the_health_check_are_never_cached(client):
@@ -176,8 +176,8 @@ def test_the_admin_and_the_health_check_are_never_cached(client):
 def test_the_page_cache_can_be_switched_off(client, settings):
     settings.PAGE_CACHE = False
     make_org()
-    client.get("/organisations/")
-    assert "X-Cache" not in client.get("/organisations/")
+    client.get("/en/organisations/")
+    assert "X-Cache" not in client.get("/en/organisations/")
 
 
 def _middleware(view):
@@ -217,6 +217,6 @@ def test_a_page_that_varies_on_a_header_is_kept_per_value_of_it():
 
 
 def test_only_successful_pages_are_stored(client):
-    client.get("/meetings/999999/")
-    assert client.get("/meetings/999999/")["X-Cache"] == "MISS"
+    client.get("/en/meetings/999999/")
+    assert client.get("/en/meetings/999999/")["X-Cache"] == "MISS"
     assert not Meeting.objects.exists()

@@ -49,26 +49,26 @@ from peacetracker.services import moderation_transition, user_can_moderate
 
 pytestmark = pytest.mark.django_db
 
-# Public surfaces without parameters. Later: "/agreements/", "/invitations/", "/statements/",
-# "/statements/feed/", "/clashes/export.csv", "/search/?q=LEAK", "/sitemap.xml".
+# Public surfaces without parameters. Later: "/en/agreements/", "/en/invitations/", "/en/statements/",
+# "/en/statements/feed/", "/en/clashes/export.csv", "/en/search/?q=LEAK", "/sitemap.xml".
 PUBLIC_PAGES = [
-    "/",
-    "/organisations/",
-    "/meetings/",
-    "/meetings/export.csv",
-    "/meetings/export.json",
-    "/agreements/",
-    "/invitations/",
-    "/statements/",
-    "/statements/feed/",
-    "/clashes/",
-    "/search/?q=LEAK",
-    "/search/?q=SHOWN",
+    "/en/",
+    "/en/organisations/",
+    "/en/meetings/",
+    "/en/meetings/export.csv",
+    "/en/meetings/export.json",
+    "/en/agreements/",
+    "/en/invitations/",
+    "/en/statements/",
+    "/en/statements/feed/",
+    "/en/clashes/",
+    "/en/search/?q=LEAK",
+    "/en/search/?q=SHOWN",
     "/sitemap.xml",
     "/healthz",
 ]
 # Surfaces that take the meeting filters: fetched bare and with every filter below.
-MEETING_LIST = "/meetings/"
+MEETING_LIST = "/en/meetings/"
 MEETING_LIST_PAGES = [MEETING_LIST]
 # Models with a public detail page: every published row's page is fetched.
 DETAIL_PAGE_MODELS = [Organisation, Person, Meeting, Agreement]
@@ -772,11 +772,12 @@ def world(django_db_setup, django_db_blocker):
 # ---------------------------------------------------------------------------------------------------
 # Reading the pages
 
-INPUT_TAG = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
+# The filter form, the language switcher and the hreflang links echo what the reader typed: no leak.
+INPUT_TAG = re.compile(r"<input\b[^>]*>|<(?:link|a)\b[^>]*\bhreflang=[^>]*>", re.IGNORECASE)
 
 
 def readable(body):
-    """A page without its form inputs: the filter form echoes what the reader typed, which is no leak."""
+    """A page without its form inputs and links to itself in other languages, which echo the query."""
     return INPUT_TAG.sub("", body).lower()
 
 
@@ -836,15 +837,15 @@ def test_every_public_page_answers(world):
 
 
 CONTROLS = {
-    "organisation": ["/organisations/", "/organisations/shown-organisation/"],
-    "person": ["/people/shown-person/", "/organisations/shown-organisation/", "/meetings/"],
-    "meeting": ["/", "/meetings/", "/organisations/shown-organisation/", "/people/shown-person/"],
-    "agreement": ["/organisations/shown-organisation/"],
-    "rejectedinvitation": ["/organisations/shown-organisation/"],
-    "statement": ["/", "/organisations/shown-organisation/"],
-    "development": ["/organisations/shown-organisation/"],
-    "clashfigure": ["/clashes/", "/organisations/shown-organisation/"],
-    "source": ["/organisations/shown-organisation/"],
+    "organisation": ["/en/organisations/", "/en/organisations/shown-organisation/"],
+    "person": ["/en/people/shown-person/", "/en/organisations/shown-organisation/", "/en/meetings/"],
+    "meeting": ["/en/", "/en/meetings/", "/en/organisations/shown-organisation/", "/en/people/shown-person/"],
+    "agreement": ["/en/organisations/shown-organisation/"],
+    "rejectedinvitation": ["/en/organisations/shown-organisation/"],
+    "statement": ["/en/", "/en/organisations/shown-organisation/"],
+    "development": ["/en/organisations/shown-organisation/"],
+    "clashfigure": ["/en/clashes/", "/en/organisations/shown-organisation/"],
+    "source": ["/en/organisations/shown-organisation/"],
 }
 
 
@@ -855,12 +856,12 @@ def test_published_content_is_shown(world, model):
 
 
 def test_published_meeting_detail_shows_its_published_agreement_and_sources(world):
-    pages = [page.body for url, page in world.anonymous.items() if re.fullmatch(r"/meetings/\d+/", url)]
+    pages = [page.body for url, page in world.anonymous.items() if re.fullmatch(r"/en/meetings/\d+/", url)]
     assert any("SHOWN-agreement" in body and "SHOWN-source" in body for body in pages)
 
 
 def test_directory_counts_published_organisations_only(world):
-    assert count_on(world.anonymous["/organisations/"], "organisation") == world.published_organisations
+    assert count_on(world.anonymous["/en/organisations/"], "organisation") == world.published_organisations
     # The base five and the ones led by an unpublished organisation.
     assert world.published_organisations == 5 + len(STATES)
 
@@ -893,11 +894,11 @@ def organisation_choices(page):
 
 
 def test_meeting_filter_offers_organisations_with_published_meetings(world):
-    assert "shown-organisation" in organisation_choices(world.anonymous["/meetings/"])
+    assert "shown-organisation" in organisation_choices(world.anonymous["/en/meetings/"])
 
 
 def test_meeting_filter_does_not_offer_organisations_without_published_meetings(world):
-    assert ORG_WITHOUT_PUBLISHED_MEETINGS not in organisation_choices(world.anonymous["/meetings/"])
+    assert ORG_WITHOUT_PUBLISHED_MEETINGS not in organisation_choices(world.anonymous["/en/meetings/"])
 
 
 def test_meeting_filter_on_an_unpublished_organisation_is_refused(world):

@@ -29,7 +29,7 @@ def _queries(client, url):
 
 
 def search(client, q):
-    response = client.get("/search/", {"q": q})
+    response = client.get("/en/search/", {"q": q})
     assert response.status_code == 200
     return {group.key: group for group in response.context["groups"]}
 
@@ -44,14 +44,14 @@ def found(groups, key):
 def test_search_finds_the_kio_by_its_alias_kia(client, seed):
     groups = search(client, "KIA")
     assert "Kachin Independence Organisation (KIO/KIA)" in found(groups, "organisations")
-    page = client.get("/search/", {"q": "KIA"}).content.decode()
-    assert 'href="/organisations/kio-kia/">Kachin Independence Organisation</a>' in page
+    page = client.get("/en/search/", {"q": "KIA"}).content.decode()
+    assert 'href="/en/organisations/kio-kia/">Kachin Independence Organisation</a>' in page
 
 
 def test_search_finds_sumlut_gam_by_the_spelling_suamlut(client, seed):
     groups = search(client, "SuamLut")
     assert [person.slug for person in groups["people"].results] == ["sumlut-gam"]
-    assert 'href="/people/sumlut-gam/"' in client.get("/search/", {"q": "suamlut"}).content.decode()
+    assert 'href="/en/people/sumlut-gam/"' in client.get("/en/search/", {"q": "suamlut"}).content.decode()
 
 
 def test_search_finds_meetings_by_participant_label_and_agreements_by_point(client, seed):
@@ -59,8 +59,8 @@ def test_search_finds_meetings_by_participant_label_and_agreements_by_point(clie
     assert [meeting.number for meeting in groups["meetings"].results] == [13]
     groups = search(client, "joint Monitoring Committees")
     assert [agreement.pk for agreement in groups["agreements"].results] == [4]
-    page = client.get("/search/", {"q": "joint Monitoring Committees"}).content.decode()
-    assert 'href="/agreements/4/"' in page
+    page = client.get("/en/search/", {"q": "joint Monitoring Committees"}).content.decode()
+    assert 'href="/en/agreements/4/"' in page
 
 
 def test_search_finds_statements_by_title_or_summary(client):
@@ -89,7 +89,7 @@ def test_search_never_returns_unpublished_content(client):
     make_agreement(title="Secret agreement", status="draft")
     make_statement(make_org(), title="Secret statement", status="unpublished")
     make_statement(draft_org, title="Secret statement of a draft organisation")
-    response = client.get("/search/", {"q": "secret"})
+    response = client.get("/en/search/", {"q": "secret"})
     assert all(group.count == 0 and not group.results for group in response.context["groups"])
     page = response.content.decode()
     assert "0 results for “secret”." in page
@@ -99,7 +99,7 @@ def test_search_never_returns_unpublished_content(client):
 def test_search_groups_are_capped_with_a_count_of_all_matches(client):
     for n in range(25):
         make_org(name=f"Kachin group {n}")
-    response = client.get("/search/", {"q": "kachin"})
+    response = client.get("/en/search/", {"q": "kachin"})
     group = {g.key: g for g in response.context["groups"]}["organisations"]
     assert (group.count, len(group.results)) == (25, 20)
     page = response.content.decode()
@@ -110,7 +110,7 @@ def test_search_groups_are_capped_with_a_count_of_all_matches(client):
 def test_search_with_an_empty_query_shows_just_the_form(client):
     make_org(name="Anything")
     for params in ({}, {"q": ""}, {"q": "   "}):
-        response = client.get("/search/", params)
+        response = client.get("/en/search/", params)
         page = response.content.decode()
         assert response.status_code == 200
         assert '<input type="search" name="q" id="id_q"' in page
@@ -120,7 +120,7 @@ def test_search_with_an_empty_query_shows_just_the_form(client):
 
 @pytest.mark.parametrize("q", ["x" * 201, "null\x00byte"])
 def test_search_with_a_bad_query_is_a_form_error_not_a_server_error(client, q):
-    response = client.get("/search/", {"q": q})
+    response = client.get("/en/search/", {"q": q})
     assert response.status_code == 200
     page = response.content.decode()
     assert "The search could not be run." in page
@@ -128,7 +128,7 @@ def test_search_with_a_bad_query_is_a_form_error_not_a_server_error(client, q):
 
 
 def test_search_accepts_exactly_200_characters(client):
-    assert "could not be run" not in client.get("/search/", {"q": "x" * 200}).content.decode()
+    assert "could not be run" not in client.get("/en/search/", {"q": "x" * 200}).content.decode()
 
 
 def _add_searchable(count):
@@ -144,9 +144,9 @@ def _add_searchable(count):
 
 def test_search_query_count_does_not_grow_with_the_data(client):
     _add_searchable(2)
-    small = _queries(client, "/search/?q=needle")
+    small = _queries(client, "/en/search/?q=needle")
     _add_searchable(30)
-    assert _queries(client, "/search/?q=needle") == small
+    assert _queries(client, "/en/search/?q=needle") == small
     assert small <= 10
 
 
@@ -154,7 +154,7 @@ def test_search_query_count_does_not_grow_with_the_data(client):
 
 
 def feed(client):
-    response = client.get("/statements/feed/")
+    response = client.get("/en/statements/feed/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     return ET.fromstring(response.content)
@@ -170,7 +170,7 @@ def test_feed_is_valid_atom_with_the_required_elements(client):
     assert root.tag == f"{ATOM}feed"
     for name in ("id", "title", "updated", "author"):
         assert root.find(f"{ATOM}{name}") is not None, name
-    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/statements/feed/"
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "http://testserver/en/statements/feed/"
     (entry,) = entries(root)
     for name in ("id", "title", "updated", "link", "summary"):
         assert entry.find(f"{ATOM}{name}") is not None, name
@@ -184,7 +184,7 @@ def test_feed_holds_published_statements_of_published_organisations_only(client)
     for status in ("draft", "in_review", "unpublished"):
         make_statement(org, title=f"Hidden-{status}", status=status)
     make_statement(make_org(status="draft"), title="Hidden-org")
-    body = client.get("/statements/feed/").content.decode()
+    body = client.get("/en/statements/feed/").content.decode()
     assert [e.find(f"{ATOM}title").text for e in entries(feed(client))] == ["Shown statement"]
     assert "Hidden" not in body
 
@@ -192,7 +192,7 @@ def test_feed_holds_published_statements_of_published_organisations_only(client)
 def test_feed_links_each_entry_to_its_anchor_on_the_organisation_page(client):
     statement = make_statement(make_org(slug="kio-kia"))
     (entry,) = entries(feed(client))
-    expected = f"http://testserver/organisations/kio-kia/#statement-{statement.pk}"
+    expected = f"http://testserver/en/organisations/kio-kia/#statement-{statement.pk}"
     assert entry.find(f"{ATOM}link").get("href") == expected
 
 
@@ -221,10 +221,10 @@ def test_feed_query_count_does_not_grow_with_the_data(client):
     org = make_org()
     for _ in range(3):
         make_statement(org, speaker=make_person())
-    small = _queries(client, "/statements/feed/")
+    small = _queries(client, "/en/statements/feed/")
     for _ in range(40):
         make_statement(org, speaker=make_person())
-    assert _queries(client, "/statements/feed/") == small
+    assert _queries(client, "/en/statements/feed/") == small
     assert small <= 2
 
 
@@ -245,17 +245,17 @@ def test_sitemap_lists_published_pages_and_the_list_pages(client):
     agreement = make_agreement(meeting=meeting)
     locations = sitemap_locations(client)
     for url in (
-        "/",
-        "/organisations/",
-        "/meetings/",
-        "/agreements/",
-        "/invitations/",
-        "/statements/",
-        "/clashes/",
-        "/organisations/kio-kia/",
-        "/people/gun-maw/",
+        "/en/",
+        "/en/organisations/",
+        "/en/meetings/",
+        "/en/agreements/",
+        "/en/invitations/",
+        "/en/statements/",
+        "/en/clashes/",
+        "/en/organisations/kio-kia/",
+        "/en/people/gun-maw/",
         meeting.get_absolute_url(),
-        f"/agreements/{agreement.pk}/",
+        f"/en/agreements/{agreement.pk}/",
     ):
         assert url in locations, url
     assert person.get_absolute_url() in locations
@@ -269,11 +269,11 @@ def test_sitemap_lists_nothing_unpublished(client):
     draft_agreement = make_agreement(status="unpublished")
     locations = sitemap_locations(client)
     for url in (
-        "/organisations/secret-org/",
-        "/people/secret-person/",
+        "/en/organisations/secret-org/",
+        "/en/people/secret-person/",
         draft_meeting.get_absolute_url(),
         meeting_of_draft_org.get_absolute_url(),
-        f"/agreements/{draft_agreement.pk}/",
+        f"/en/agreements/{draft_agreement.pk}/",
     ):
         assert url not in locations, url
 

@@ -179,6 +179,8 @@ def test_kio_aliases_match_the_names_used_in_data(seed):
         "Kachin Independence Army",
         "Kachin Independence Organization",
         "Kachin Independence Organisation",
+        "ကချင်လွတ်မြောက်ရေးအဖွဲ့",
+        "ကချင်လွတ်မြောက်ရေးတပ်မတော်",
     }
 
 

@@ -6,7 +6,7 @@ from negotiations.models import Meeting
 
 pytestmark = pytest.mark.django_db
 
-PROFILE = "/organisations/kio-kia/"
+PROFILE = "/en/organisations/kio-kia/"
 
 
 def test_profile_shows_every_section_of_the_seed_page(client, seed):
@@ -60,13 +60,13 @@ def test_profile_lists_all_23_meetings(client, seed):
 
 
 def test_meetings_list_shows_all_23_seed_meetings(client, seed):
-    response = client.get("/meetings/")
+    response = client.get("/en/meetings/")
     assert "23 meetings found" in response.content.decode()
     assert response.context["paginator"].count == 23
 
 
 def test_filtering_by_location_ruili_gives_the_six_ruili_meetings(client, seed):
-    response = client.get("/meetings/", {"location": "Ruili"})
+    response = client.get("/en/meetings/", {"location": "Ruili"})
     assert sorted(m.number for m in response.context["object_list"]) == [5, 6, 7, 11, 12, 13]
 
 
@@ -89,7 +89,7 @@ def test_meeting_23_shows_its_date_as_published_and_the_editors_doubt(client, se
 def test_every_seed_page_answers(client, seed):
     from orgs.models import Organisation, Person
 
-    urls = ["/", "/organisations/", "/meetings/", "/clashes/", "/healthz"]
+    urls = ["/en/", "/en/organisations/", "/en/meetings/", "/en/clashes/", "/healthz"]
     urls += [o.get_absolute_url() for o in Organisation.objects.published()]
     urls += [p.get_absolute_url() for p in Person.objects.published()]
     urls += [m.get_absolute_url() for m in Meeting.objects.published()]
@@ -98,6 +98,6 @@ def test_every_seed_page_answers(client, seed):
 
 
 def test_person_page_lists_the_meetings_sumlut_gam_attended(client, seed):
-    response = client.get("/people/sumlut-gam/")
+    response = client.get("/en/people/sumlut-gam/")
     numbers = {p.meeting.number for p in response.context["participations"]}
     assert {5, 6, 7, 9, 10, 11, 12, 13, 14, 15} <= numbers

@@ -40,14 +40,14 @@ def public_pages():
     meeting = Meeting.objects.published().get(organisation=org, number=1)
     filters = {"country": meeting.country, "year": meeting.date.year, "format": meeting.format}
     return {
-        "home": "/",
-        "directory": "/organisations/",
+        "home": "/en/",
+        "directory": "/en/organisations/",
         "profile": org.get_absolute_url(),
         "person": person.get_absolute_url(),
-        "meetings": "/meetings/",
-        "meetings, three filters": "/meetings/?" + urlencode(filters),
+        "meetings": "/en/meetings/",
+        "meetings, three filters": "/en/meetings/?" + urlencode(filters),
         "meeting": meeting.get_absolute_url(),
-        "clashes": "/clashes/",
+        "clashes": "/en/clashes/",
     }
 
 

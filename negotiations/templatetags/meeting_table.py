@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from negotiations.models import Meeting
+from peacetracker.templatetags.translated import tr
 from peacetracker.widgets import escape_plain as escape
 
 register = template.Library()
@@ -32,12 +33,13 @@ def meeting_rows(meetings):
             organisation.acronym or organisation.name,
             meeting.number if meeting.number is not None else "–",
             meeting.display_date,
-            meeting.location_text or meeting.location,
             formats.get(meeting.format, meeting.format),
             meeting.representatives,
             outcomes.get(meeting.outcome, meeting.outcome),
         )
-        organisation_cell, number, date, location, format_, representatives, outcome = map(escape, cells)
+        organisation_cell, number, date, format_, representatives, outcome = map(escape, cells)
+        # `tr` escapes, and marks English standing in for a missing Burmese text.
+        location = tr(meeting, "location_text") if meeting.location_text else escape(meeting.location)
         rows.append(
             f'<tr><td><a href="{escape(organisation_url.replace(SLUG_PLACEHOLDER, organisation.slug))}">'
             f'{organisation_cell}</a></td><td><a href="{url}">{number}</a></td>'

@@ -17,7 +17,7 @@ def live_seed(transactional_db):
 
 
 def test_reader_filters_meetings_by_location_and_sees_the_six_ruili_meetings(page, live_seed):
-    page.goto("/meetings/")
+    page.goto("/en/meetings/")
     page.get_by_label("Location").fill("Ruili")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/meetings/?*location=Ruili*")
@@ -26,7 +26,7 @@ def test_reader_filters_meetings_by_location_and_sees_the_six_ruili_meetings(pag
 
 
 def test_reader_sees_a_form_error_for_a_bad_year(page, live_seed):
-    page.goto("/meetings/?year=twenty")
+    page.goto("/en/meetings/?year=twenty")
     assert page.get_by_role("alert").is_visible()
     assert "Enter a whole number" in page.get_by_role("alert").inner_text()
 
@@ -36,7 +36,7 @@ def test_reader_pages_through_results_and_the_filters_stay(page, transactional_d
     for number in range(1, 61):
         make_meeting(org, number=number, place="Ruili", country="China")
     make_meeting(org, number=99, place="Elsewhere", country="Thailand")
-    page.goto("/meetings/?country=China")
+    page.goto("/en/meetings/?country=China")
     assert "60 meetings found" in page.get_by_role("status").first.inner_text()
     page.get_by_role("link", name="Next").click()
     page.wait_for_url("**page=2**")
@@ -47,7 +47,7 @@ def test_reader_pages_through_results_and_the_filters_stay(page, transactional_d
 
 
 def test_reader_opens_a_meeting_and_reads_its_agreement_points(page, live_seed):
-    page.goto("/meetings/?location=Myitkyina&year=2013")
+    page.goto("/en/meetings/?location=Myitkyina&year=2013")
     page.get_by_role("link", name="28–30 May 2013").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("28–30 May 2013")
     assert page.get_by_text(
@@ -58,7 +58,7 @@ def test_reader_opens_a_meeting_and_reads_its_agreement_points(page, live_seed):
 
 
 def test_reader_downloads_the_filtered_meetings_as_csv(page, live_seed):
-    page.goto("/meetings/?location=Ruili")
+    page.goto("/en/meetings/?location=Ruili")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV (spreadsheet)").click()
     download = download_info.value

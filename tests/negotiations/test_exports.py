@@ -11,8 +11,8 @@ from tests.factories import make_meeting, make_org, make_participant, make_perso
 
 pytestmark = pytest.mark.django_db
 
-CSV = "/meetings/export.csv"
-JSON = "/meetings/export.json"
+CSV = "/en/meetings/export.csv"
+JSON = "/en/meetings/export.json"
 HEADER = (
     "id,number,organisation,start_date,end_date,date_as_published,place,region,country,format,"
     "organisation_side,government_side,observers,others,outcome,details,url"
@@ -61,7 +61,7 @@ def test_exports_hold_every_page_of_the_filtered_list(client, settings):
         make_meeting(org, number=number, place="Ruili")
     make_meeting(org, number=99, place="Laiza")
     params = {"location": "Ruili", "organisation": "abc"}
-    assert len(client.get("/meetings/", params).context["object_list"]) == settings.MEETINGS_PER_PAGE
+    assert len(client.get("/en/meetings/", params).context["object_list"]) == settings.MEETINGS_PER_PAGE
     assert sorted(int(row["number"]) for row in csv_rows(client, params)) == list(range(1, 61))
     assert json_document(client, params)["count"] == 60
     assert len(csv_rows(client, {**params, "page": "2"})) == 60
@@ -105,7 +105,7 @@ def test_seed_meeting_is_exported_with_every_column(client, seed):
     assert row["organisation_side"] == "Sumlut Gam; Maj. Gen. Gun Maw"
     assert row["government_side"] == "Aung Min"
     assert row["observers"].startswith("4 from UNFC; 2 from SSPP; ")
-    assert row["url"] == "http://testserver/meetings/13/"
+    assert row["url"] == "http://testserver/en/meetings/13/"
 
 
 def test_csv_escapes_cells_a_spreadsheet_would_run_as_formulas(client):
@@ -251,15 +251,15 @@ def test_meeting_list_links_both_exports_with_the_current_filters(client):
     for number in range(60):
         make_meeting(org, number=number, place="Ruili")
     page = client.get(
-        "/meetings/", {"location": "Ruili", "organisation": "abc", "page": "2"}
+        "/en/meetings/", {"location": "Ruili", "organisation": "abc", "page": "2"}
     ).content.decode()
-    assert 'href="/meetings/export.csv?location=Ruili&amp;organisation=abc"' in page
-    assert 'href="/meetings/export.json?location=Ruili&amp;organisation=abc"' in page
+    assert 'href="/en/meetings/export.csv?location=Ruili&amp;organisation=abc"' in page
+    assert 'href="/en/meetings/export.json?location=Ruili&amp;organisation=abc"' in page
 
 
 def test_meeting_list_offers_no_download_when_the_filters_are_wrong(client):
     make_meeting()
-    assert "/meetings/export.csv" not in client.get("/meetings/", {"year": "x"}).content.decode()
+    assert "/en/meetings/export.csv" not in client.get("/en/meetings/", {"year": "x"}).content.decode()
 
 
 def _queries(client, url):

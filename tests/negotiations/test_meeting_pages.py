@@ -15,7 +15,7 @@ def test_meetings_list_shows_published_meetings_only(client):
     make_meeting(org, number=1, place="Shownplace")
     for status in ("draft", "in_review", "unpublished"):
         make_meeting(org, place=f"Hidden-{status}", status=status)
-    page = client.get("/meetings/").content.decode()
+    page = client.get("/en/meetings/").content.decode()
     assert "Shownplace" in page
     assert "Hidden-" not in page
     assert "1 meeting found" in page
@@ -23,7 +23,7 @@ def test_meetings_list_shows_published_meetings_only(client):
 
 def test_meetings_of_an_unpublished_organisation_stay_hidden(client):
     make_meeting(make_org(status="draft"), place="Secretville")
-    assert "Secretville" not in client.get("/meetings/").content.decode()
+    assert "Secretville" not in client.get("/en/meetings/").content.decode()
 
 
 def test_unpublished_meeting_detail_is_not_found(client):
@@ -36,7 +36,7 @@ def test_filters_combine(client):
     make_meeting(org, number=1, date=datetime.date(2012, 3, 8), place="Ruili", country="China")
     make_meeting(org, number=2, date=datetime.date(2013, 3, 11), place="Ruili", country="China")
     make_meeting(org, number=3, date=datetime.date(2012, 5, 21), place="Chiang Rai", country="Thailand")
-    page = client.get("/meetings/", {"organisation": "abc", "location": "ruili", "year": "2012"})
+    page = client.get("/en/meetings/", {"organisation": "abc", "location": "ruili", "year": "2012"})
     assert [m.number for m in page.context["object_list"]] == [1]
 
 
@@ -46,7 +46,7 @@ def test_from_and_to_dates_bound_the_list(client):
         [datetime.date(2011, 6, 17), datetime.date(2012, 1, 18), datetime.date(2013, 2, 4)]
     ):
         make_meeting(org, number=number, date=day)
-    response = client.get("/meetings/", {"from": "2012-01-01", "to": "2012-12-31"})
+    response = client.get("/en/meetings/", {"from": "2012-01-01", "to": "2012-12-31"})
     assert [m.date for m in response.context["object_list"]] == [datetime.date(2012, 1, 18)]
 
 
@@ -57,7 +57,7 @@ def test_participant_filter_matches_a_person_by_alias_or_slug(client):
     make_participant(met, side="government", person=person)
     make_meeting(number=2)
     for value in ("U Aung Min", "aung-min", "aung min"):
-        response = client.get("/meetings/", {"participant": value})
+        response = client.get("/en/meetings/", {"participant": value})
         assert list(response.context["object_list"]) == [met], value
 
 
@@ -76,7 +76,7 @@ def test_participant_filter_matches_a_person_by_alias_or_slug(client):
 )
 def test_a_bad_filter_value_shows_a_form_error_and_no_unfiltered_list(client, params, field):
     make_meeting(place="Anywhere")
-    response = client.get("/meetings/", params)
+    response = client.get("/en/meetings/", params)
     assert response.status_code == 200
     page = response.content.decode()
     assert "Some filters could not be used" in page
@@ -88,7 +88,7 @@ def test_pagination_links_keep_the_filters(client, settings):
     org = make_org(slug="abc")
     for number in range(60):
         make_meeting(org, number=number, place="Ruili")
-    page = client.get("/meetings/", {"location": "Ruili", "organisation": "abc"}).content.decode()
+    page = client.get("/en/meetings/", {"location": "Ruili", "organisation": "abc"}).content.decode()
     assert 'href="?location=Ruili&amp;organisation=abc&amp;page=2"' in page
     assert "60 meetings found" in page
 
@@ -143,9 +143,9 @@ def _add_meetings(org, count):
 def test_meetings_list_query_count_does_not_grow_with_the_data(client):
     org = make_org()
     _add_meetings(org, 3)
-    small = _queries(client, "/meetings/")
+    small = _queries(client, "/en/meetings/")
     _add_meetings(org, 30)
-    assert _queries(client, "/meetings/") == small
+    assert _queries(client, "/en/meetings/") == small
     assert small <= 6
 
 

@@ -28,8 +28,13 @@ def make_invitation(organisation, **fields):
 
 
 def test_every_page_links_agreements_statements_invitations_and_search(client):
-    page = client.get("/").content.decode()
-    for href in ('href="/agreements/"', 'href="/statements/"', 'href="/invitations/"', 'action="/search/"'):
+    page = client.get("/en/").content.decode()
+    for href in (
+        'href="/en/agreements/"',
+        'href="/en/statements/"',
+        'href="/en/invitations/"',
+        'action="/en/search/"',
+    ):
         assert href in page
 
 
@@ -48,8 +53,8 @@ def test_agreement_list_shows_date_kind_parties_meeting_and_points(client):
         points=["Hold political dialogue."] * 3,
         point_count=7,
     )
-    page = client.get("/agreements/").content.decode()
-    assert f'href="/agreements/{agreement.pk}/">7 points agreement</a>' in page
+    page = client.get("/en/agreements/").content.decode()
+    assert f'href="/en/agreements/{agreement.pk}/">7 points agreement</a>' in page
     assert "28 May 2013" in page and "Bilateral agreement" in page
     assert ">KIO/KIA</a>" in page and ">UPWC</a>" in page
     assert f'href="{meeting.get_absolute_url()}">KIO/KIA meeting 14, 28 May 2013</a>' in page
@@ -60,7 +65,7 @@ def test_agreement_list_shows_published_agreements_only(client):
     make_agreement(title="Shown agreement")
     for status in ("draft", "in_review", "unpublished"):
         make_agreement(title=f"Hidden-{status}", status=status)
-    page = client.get("/agreements/").content.decode()
+    page = client.get("/en/agreements/").content.decode()
     assert "Shown agreement" in page and "Hidden-" not in page
     assert "1 agreement." in page
 
@@ -71,7 +76,7 @@ def test_agreement_list_hides_unpublished_parties_and_meetings(client):
     meeting_of_draft_org = make_meeting(make_org(acronym="HO", status="draft"), number=4)
     make_agreement(parties=[hidden_org], meeting=draft_meeting)
     make_agreement(meeting=meeting_of_draft_org)
-    page = client.get("/agreements/").content.decode()
+    page = client.get("/en/agreements/").content.decode()
     assert "Hidden party" not in page and ">HP<" not in page and "HO meeting" not in page
     assert draft_meeting.get_absolute_url() not in page
     assert meeting_of_draft_org.get_absolute_url() not in page
@@ -81,7 +86,7 @@ def test_agreement_list_puts_undated_agreements_last(client):
     make_agreement(title="Undated", date=None, date_precision="unknown")
     make_agreement(title="Later", date=datetime.date(2013, 1, 1))
     make_agreement(title="Earlier", date=datetime.date(1994, 2, 24))
-    titles = [a.title for a in client.get("/agreements/").context["agreements"]]
+    titles = [a.title for a in client.get("/en/agreements/").context["agreements"]]
     assert titles == ["Earlier", "Later", "Undated"]
 
 
@@ -94,7 +99,7 @@ def test_agreement_detail_shows_points_in_order_with_their_numbers(client):
         point_count=5,
     )
     cite(agreement, locator="footnote 73")
-    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    page = client.get(f"/en/agreements/{agreement.pk}/").content.decode()
     assert "<h1>5-point statement</h1>" in page
     points = '<li value="1">Continue political dialogue.</li><li value="2">Build trust.</li>'
     assert f'<ol class="points">{points}</ol>' in page
@@ -108,7 +113,7 @@ def test_agreement_detail_links_its_meeting_and_published_parties(client):
     org = make_org(acronym="KIO/KIA")
     meeting = make_meeting(org, number=15)
     agreement = make_agreement(meeting=meeting, parties=[org, make_org(name="Hidden", status="draft")])
-    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    page = client.get(f"/en/agreements/{agreement.pk}/").content.decode()
     assert f'href="{meeting.get_absolute_url()}">KIO/KIA meeting 15' in page
     assert f'href="{org.get_absolute_url()}">KIO/KIA</a>' in page
     assert "Hidden" not in page
@@ -116,11 +121,11 @@ def test_agreement_detail_links_its_meeting_and_published_parties(client):
 
 def test_unpublished_agreement_detail_is_not_found(client):
     agreement = make_agreement(status="draft")
-    assert client.get(f"/agreements/{agreement.pk}/").status_code == 404
+    assert client.get(f"/en/agreements/{agreement.pk}/").status_code == 404
 
 
 def test_seed_seven_point_agreement_has_its_seven_points(client, seed):
-    response = client.get("/agreements/4/")
+    response = client.get("/en/agreements/4/")
     assert [point.number for point in response.context["agreement"].points.all()] == list(range(1, 8))
     assert (
         "The Government of Myanmar and the KIO agree to hold political dialogue." in response.content.decode()
@@ -131,10 +136,10 @@ def test_agreement_list_query_count_does_not_grow_with_the_data(client):
     org = make_org()
     for _ in range(3):
         cite(make_agreement(meeting=make_meeting(org), parties=[org, make_org()], points=["a", "b"]))
-    small = _queries(client, "/agreements/")
+    small = _queries(client, "/en/agreements/")
     for _ in range(30):
         cite(make_agreement(meeting=make_meeting(org), parties=[org, make_org()], points=["a", "b"]))
-    assert _queries(client, "/agreements/") == small
+    assert _queries(client, "/en/agreements/") == small
     assert small <= 4
 
 
@@ -142,7 +147,7 @@ def test_agreement_detail_query_count_does_not_grow_with_the_data(client):
     org = make_org()
     agreement = make_agreement(meeting=make_meeting(org), parties=[org], points=["a"])
     cite(agreement)
-    url = f"/agreements/{agreement.pk}/"
+    url = f"/en/agreements/{agreement.pk}/"
     small = _queries(client, url)
     agreement.parties.add(*[make_org() for _ in range(10)])
     for number in range(2, 20):
@@ -165,7 +170,7 @@ def test_invitations_show_date_description_venue_reason_organisation_and_sources
         invited_by=make_org(name="Government of Myanmar"),
     )
     cite(invitation, locator="footnote 74")
-    page = client.get("/invitations/").content.decode()
+    page = client.get("/en/invitations/").content.decode()
     assert "9 July 2012" in page
     assert "KIA refused to attend scheduled meeting in Bhamo." in page
     assert "<td>Bhamo</td>" in page and "The army kept attacking." in page
@@ -182,14 +187,14 @@ def test_invitations_are_published_only_and_of_published_organisations(client):
         make_invitation(org, description=f"Hidden-{status}", status=status)
     make_invitation(make_org(status="draft"), description="Hidden-org")
     make_invitation(org, description="Shown too", invited_by=make_org(name="Hidden-inviter", status="draft"))
-    page = client.get("/invitations/").content.decode()
+    page = client.get("/en/invitations/").content.decode()
     assert "Shown invitation" in page and "Shown too" in page and "Hidden-" not in page
     assert "2 rejected invitations." in page
 
 
 def test_invitations_show_a_date_only_as_precisely_as_known(client):
     make_invitation(make_org(), date=datetime.date(2012, 8, 1), date_precision="month")
-    page = client.get("/invitations/").content.decode()
+    page = client.get("/en/invitations/").content.decode()
     assert "<td>August 2012</td>" in page and "1 August 2012" not in page
 
 
@@ -197,10 +202,10 @@ def test_invitations_query_count_does_not_grow_with_the_data(client):
     org = make_org()
     for _ in range(3):
         cite(make_invitation(org, invited_by=make_org()))
-    small = _queries(client, "/invitations/")
+    small = _queries(client, "/en/invitations/")
     for _ in range(30):
         cite(make_invitation(org, invited_by=make_org()))
-    assert _queries(client, "/invitations/") == small
+    assert _queries(client, "/en/invitations/") == small
     assert small <= 4
 
 
@@ -212,9 +217,9 @@ def test_statements_are_newest_first_with_undated_last(client):
     make_statement(org, title="Undated", date=None, date_precision="unknown")
     make_statement(org, title="Older", date=datetime.date(2011, 9, 26))
     make_statement(org, title="Newest", date=datetime.date(2023, 8, 10))
-    titles = [s.title for s in client.get("/statements/").context["object_list"]]
+    titles = [s.title for s in client.get("/en/statements/").context["object_list"]]
     assert titles == ["Newest", "Older", "Undated"]
-    assert "Date not given" in client.get("/statements/").content.decode()
+    assert "Date not given" in client.get("/en/statements/").content.decode()
 
 
 def test_statements_are_published_only_and_of_published_organisations(client):
@@ -223,7 +228,7 @@ def test_statements_are_published_only_and_of_published_organisations(client):
     for status in ("draft", "in_review", "unpublished"):
         make_statement(org, title=f"Hidden-{status}", status=status)
     make_statement(make_org(status="draft"), title="Hidden-org")
-    page = client.get("/statements/").content.decode()
+    page = client.get("/en/statements/").content.decode()
     assert "Shown statement" in page
     assert "Hidden" not in page
     assert "1 statement found." in page
@@ -231,15 +236,15 @@ def test_statements_are_published_only_and_of_published_organisations(client):
 
 def test_statements_link_to_their_anchor_on_the_organisation_page(client):
     statement = make_statement(make_org(slug="kio-kia"), title="On Union Day")
-    page = client.get("/statements/").content.decode()
-    assert f'href="/organisations/kio-kia/#statement-{statement.pk}">On Union Day</a>' in page
+    page = client.get("/en/statements/").content.decode()
+    assert f'href="/en/organisations/kio-kia/#statement-{statement.pk}">On Union Day</a>' in page
 
 
 def test_statements_filter_by_organisation_slug(client):
     kio = make_org(slug="kio-kia")
     make_statement(kio, title="From the KIO")
     make_statement(make_org(slug="other"), title="From another")
-    response = client.get("/statements/", {"organisation": "kio-kia"})
+    response = client.get("/en/statements/", {"organisation": "kio-kia"})
     assert [s.title for s in response.context["object_list"]] == ["From the KIO"]
 
 
@@ -247,7 +252,7 @@ def test_statements_filter_on_an_unknown_organisation_is_a_form_error_and_no_lis
     make_statement(make_org(), title="Anything said")
     make_statement(make_org(slug="hidden", status="draft"), title="Hidden said")
     for slug in ("no-such-org", "hidden"):
-        response = client.get("/statements/", {"organisation": slug})
+        response = client.get("/en/statements/", {"organisation": slug})
         assert response.status_code == 200
         page = response.content.decode()
         assert "Some filters could not be used" in page and ">Organisation</a>:" in page
@@ -258,25 +263,25 @@ def test_statements_pagination_keeps_the_filter(client):
     org = make_org(slug="kio-kia")
     for _ in range(55):
         make_statement(org)
-    page = client.get("/statements/", {"organisation": "kio-kia"}).content.decode()
+    page = client.get("/en/statements/", {"organisation": "kio-kia"}).content.decode()
     assert 'href="?organisation=kio-kia&amp;page=2"' in page
     assert "55 statements found." in page
 
 
 def test_statements_page_links_its_atom_feed(client):
-    page = client.get("/statements/").content.decode()
+    page = client.get("/en/statements/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in page
-    assert 'href="/statements/feed/"' in page
+    assert 'href="/en/statements/feed/"' in page
 
 
 def test_statements_show_seed_dates_as_known_and_never_invent_one(client, seed):
-    page = client.get("/statements/", {"organisation": "kio-kia"}).content.decode()
+    page = client.get("/en/statements/", {"organisation": "kio-kia"}).content.decode()
     assert "10 August 2023" in page
     assert "During the military coup" in page
     assert page.count("Date not given") == 3
 
 
-@pytest.mark.parametrize("url", ["/statements/", "/statements/?organisation=kio-kia&page=1"])
+@pytest.mark.parametrize("url", ["/en/statements/", "/en/statements/?organisation=kio-kia&page=1"])
 def test_statements_query_count_does_not_grow_with_the_data(client, url):
     org = make_org(slug="kio-kia")
     for _ in range(3):

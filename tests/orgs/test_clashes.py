@@ -112,7 +112,7 @@ def queries(client, url):
 
 
 def test_chart_has_one_bar_per_seed_clash_figure_with_its_value(client, seed):
-    chart = charts_on(client.get("/clashes/").content.decode())[KIO_CHART]
+    chart = charts_on(client.get("/en/clashes/").content.decode())[KIO_CHART]
     assert bars_by_year(chart) == {
         2012: [("according to KIO", "2,400", False), ("according to government", "1,095", False)],
         2019: [("", "13", False)],
@@ -128,13 +128,13 @@ def test_chart_has_one_bar_per_seed_clash_figure_with_its_value(client, seed):
 
 
 def test_disputed_2012_tallies_are_never_added_together_anywhere_on_the_page(client, seed):
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     assert "3,495" not in page
     assert "3495" not in page
 
 
 def test_partial_2023_bar_is_hatched_and_says_as_of_march_2023(client, seed):
-    svg = charts_on(client.get("/clashes/").content.decode())[KIO_CHART]
+    svg = charts_on(client.get("/en/clashes/").content.decode())[KIO_CHART]
     partial = [r for r in svg.iter(f"{SVG}rect") if "chart-bar-partial" in (r.get("class") or "")]
     assert partial and all(r.get("fill") == f"url(#{KIO_CHART}-partial)" for r in partial)
     assert svg.find(f"{SVG}defs/{SVG}pattern").get("id") == f"{KIO_CHART}-partial"
@@ -142,14 +142,14 @@ def test_partial_2023_bar_is_hatched_and_says_as_of_march_2023(client, seed):
 
 
 def test_years_without_figures_are_said_to_have_none_not_drawn_as_zero(client, seed):
-    svg = charts_on(client.get("/clashes/").content.decode())[KIO_CHART]
+    svg = charts_on(client.get("/en/clashes/").content.decode())[KIO_CHART]
     notes = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-note"]
     assert notes == ["No figures published for 2013–2018"]
     assert not set(bars_by_year(svg)) & set(range(2013, 2019))
 
 
 def test_chart_is_an_image_named_by_its_title_and_described_with_every_figure(client, seed):
-    svg = charts_on(client.get("/clashes/").content.decode())[KIO_CHART]
+    svg = charts_on(client.get("/en/clashes/").content.decode())[KIO_CHART]
     assert svg.get("role") == "img"
     assert svg.get("aria-labelledby") == f"{KIO_CHART}-title {KIO_CHART}-desc"
     assert (
@@ -162,20 +162,20 @@ def test_chart_is_an_image_named_by_its_title_and_described_with_every_figure(cl
 
 
 def test_chart_scales_with_its_viewbox(client, seed):
-    svg = charts_on(client.get("/clashes/").content.decode())[KIO_CHART]
+    svg = charts_on(client.get("/en/clashes/").content.decode())[KIO_CHART]
     assert re.fullmatch(r"0 0 \d+ [\d.]+", svg.get("viewBox"))
     assert svg.get("width") is None and svg.get("height") is None
 
 
 def test_page_has_no_inline_style_or_script_for_the_strict_csp(client, seed):
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     assert "style=" not in page
     assert "<style" not in page
     assert "<script" not in page
 
 
 def test_figures_table_beside_the_chart_lists_the_same_figures(client, seed):
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     table = re.search(r'<table class="figures" id="figures-table">.*?</table>', page, re.DOTALL).group()
     assert '<th scope="col">Claimed by</th>' in table
     for text in ("2,400", "1,095", "as of March 2023", "138"):
@@ -183,7 +183,7 @@ def test_figures_table_beside_the_chart_lists_the_same_figures(client, seed):
 
 
 def test_chart_leaves_out_figures_that_are_not_yearly_clash_counts(client, seed):
-    svg = charts_on(client.get("/clashes/").content.decode())[KIO_CHART]
+    svg = charts_on(client.get("/en/clashes/").content.decode())[KIO_CHART]
     values = [value for bars in bars_by_year(svg).values() for _label, value, _partial in bars]
     assert "at least 700" not in values  # deaths, not clashes
     assert len(values) == 9
@@ -193,14 +193,14 @@ def test_unpublished_figures_are_neither_charted_nor_listed(client):
     org = make_org(slug="org-x")
     figure(org, year=2020, count=41)
     figure(org, year=2021, count=4321, status="in_review")
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     assert "4,321" not in page and "4321" not in page
     assert bars_by_year(charts_on(page)["clashes-org-x"]) == {2020: [("", "41", False)]}
 
 
 def test_figures_of_an_unpublished_organisation_are_hidden(client):
     figure(make_org(status="draft"), year=2020, count=4321)
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     assert "4,321" not in page
     assert "0 reported figures found." in page
 
@@ -209,7 +209,7 @@ def test_unpublished_opponent_is_not_named_in_the_chart(client):
     org = make_org(slug="org-x")
     figure(org, year=2020, count=3, opponent=make_org(name="Hidden Opponent", status="draft"))
     figure(org, year=2020, count=4, opponent_text="Army")
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     assert "Hidden Opponent" not in page
     assert bars_by_year(charts_on(page)["clashes-org-x"])[2020] == [
         ("opponent not stated", "3", False),
@@ -223,32 +223,32 @@ def test_unpublished_opponent_is_not_named_in_the_chart(client):
 
 def test_organisation_filter_shows_only_that_organisations_figures(client, seed):
     figure(make_org(slug="other", name="Other Group"), year=2012, count=555)
-    page = client.get("/clashes/?organisation=kio-kia").content.decode()
+    page = client.get("/en/clashes/?organisation=kio-kia").content.decode()
     assert "2,400" in page and "555" not in page
     assert set(charts_on(page)) == {KIO_CHART}
 
 
 def test_year_filter_charts_only_that_year(client, seed):
-    page = client.get("/clashes/?year=2022").content.decode()
+    page = client.get("/en/clashes/?year=2022").content.decode()
     assert set(bars_by_year(charts_on(page)[KIO_CHART])) == {2022}
     assert "2,400" not in page
 
 
 def test_kind_filter_lists_other_figures_without_a_clash_chart(client, seed):
-    page = client.get("/clashes/?kind=deaths").content.decode()
+    page = client.get("/en/clashes/?kind=deaths").content.decode()
     assert "At least 700 KIA soldiers" in page
     assert KIO_CHART not in charts_on(page)
     assert "so there is no chart" in page
 
 
 def test_claimed_by_filter_matches_who_claims_the_figure(client, seed):
-    page = client.get("/clashes/?claimed_by=government&kind=clashes").content.decode()
+    page = client.get("/en/clashes/?claimed_by=government&kind=clashes").content.decode()
     assert bars_by_year(charts_on(page)[KIO_CHART]) == {2012: [("according to government", "1,095", False)]}
 
 
 @pytest.mark.parametrize("params", BAD_FILTERS, ids=lambda p: "-".join(p))
 def test_bad_filter_value_is_a_form_error_with_no_results(client, seed, params):
-    response = client.get("/clashes/", params)
+    response = client.get("/en/clashes/", params)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Some filters could not be used" in page
@@ -259,7 +259,7 @@ def test_bad_filter_value_is_a_form_error_with_no_results(client, seed, params):
 
 def test_unpublished_organisation_slug_is_a_form_error(client, seed):
     make_org(slug="draft-org", status="draft")
-    page = client.get("/clashes/?organisation=draft-org").content.decode()
+    page = client.get("/en/clashes/?organisation=draft-org").content.decode()
     assert "No results: the filters above need correcting." in page
 
 
@@ -280,7 +280,7 @@ def test_events_table_shows_each_event_with_its_anchor(client):
         fatalities=4,
         notes="On 5 March 2022, " + "the KIA and the military clashed. " * 20,
     )
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     row = re.search(r'<tr id="event-MMR00001">.*?</tr>', page, re.DOTALL).group()
     for text in ("5 Mar 2022", "Hpakant", "Kachin", "Battles", "Armed clash", "Military Forces of Myanmar"):
         assert text in row
@@ -293,7 +293,7 @@ def test_events_of_unpublished_organisations_are_hidden_and_unlinked_ones_shown(
     event(1, make_org(status="draft"), notes="Hidden event")
     event(2, None, notes="Unlinked event")
     event(3, make_org(), opponent=make_org(status="unpublished"), notes="Hidden opponent event")
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     assert "Unlinked event" in page
     assert "Hidden event" not in page and "Hidden opponent event" not in page
     assert "1 event found." in page
@@ -304,7 +304,7 @@ def test_events_organisation_filter_matches_either_actor(client):
     event(1, kio, notes="KIO second actor")
     event(2, None, opponent=kio, notes="KIO first actor")
     event(3, make_org(), notes="Someone else")
-    page = client.get("/clashes/?organisation=kio").content.decode()
+    page = client.get("/en/clashes/?organisation=kio").content.decode()
     assert "KIO second actor" in page and "KIO first actor" in page
     assert "Someone else" not in page
 
@@ -313,7 +313,7 @@ def test_events_year_and_event_type_filters(client):
     event(1, event_date=datetime.date(2021, 5, 1), event_type="Battles", notes="Battle 2021")
     event(2, event_date=datetime.date(2022, 5, 1), event_type="Battles", notes="Battle 2022")
     event(3, event_date=datetime.date(2022, 6, 1), event_type="Riots", notes="Riot 2022")
-    page = client.get("/clashes/?year=2022&event_type=Battles").content.decode()
+    page = client.get("/en/clashes/?year=2022&event_type=Battles").content.decode()
     assert "Battle 2022" in page
     assert "Battle 2021" not in page and "Riot 2022" not in page
 
@@ -323,11 +323,11 @@ def test_events_pagination_keeps_the_filters(client):
     for n in range(120):
         event(n, kio, event_type="Battles")
     event(500, kio, event_type="Riots")
-    page = client.get("/clashes/?organisation=kio&event_type=Battles").content.decode()
+    page = client.get("/en/clashes/?organisation=kio&event_type=Battles").content.decode()
     assert page.count('<tr id="event-') == 50
     assert "120 events found." in page
     assert 'href="?organisation=kio&amp;event_type=Battles&amp;page=2#events"' in page
-    second = client.get("/clashes/?organisation=kio&event_type=Battles&page=2").content.decode()
+    second = client.get("/en/clashes/?organisation=kio&event_type=Battles&page=2").content.decode()
     assert second.count('<tr id="event-') == 50
     assert 'href="?organisation=kio&amp;event_type=Battles&amp;page=3#events"' in second
     assert "event-MMR00500" not in second
@@ -335,7 +335,7 @@ def test_events_pagination_keeps_the_filters(client):
 
 def test_events_out_of_range_page_shows_the_last_page(client):
     event(1, notes="Only event")
-    response = client.get("/clashes/?page=99")
+    response = client.get("/en/clashes/?page=99")
     assert response.status_code == 200 and "Only event" in response.content.decode()
 
 
@@ -344,7 +344,7 @@ def test_events_chart_counts_events_per_year_of_the_filtered_organisation(client
     for n, year in enumerate([2020, 2020, 2022, 2022, 2022]):
         event(n, kio, event_date=datetime.date(year, 1, 1))
     event(9, make_org(), event_date=datetime.date(2021, 1, 1))
-    chart = charts_on(client.get("/clashes/?organisation=kio").content.decode())["events"]
+    chart = charts_on(client.get("/en/clashes/?organisation=kio").content.decode())["events"]
     assert chart.find(f"{SVG}title").text == "Events per year: KIO"
     assert bars_by_year(chart) == {
         2020: [("", "2", False)],
@@ -358,16 +358,16 @@ def test_figures_and_events_are_charted_apart_and_never_added(client):
     figure(kio, year=2022, count=10)
     for n in range(3):
         event(n, kio, event_date=datetime.date(2022, 2, 1))
-    charts = charts_on(client.get("/clashes/").content.decode())
+    charts = charts_on(client.get("/en/clashes/").content.decode())
     assert bars_by_year(charts["clashes-kio"]) == {2022: [("", "10", False)]}
     assert bars_by_year(charts["events"]) == {2022: [("", "3", False)]}
 
 
 def test_page_links_both_exports_with_the_current_filters(client, seed):
     event(1, Organisation.objects.get(slug="kio-kia"), event_date=datetime.date(2022, 2, 1))
-    page = client.get("/clashes/?organisation=kio-kia&year=2022").content.decode()
-    assert 'href="/clashes/export.csv?organisation=kio-kia&amp;year=2022"' in page
-    assert 'href="/clashes/events.csv?organisation=kio-kia&amp;year=2022"' in page
+    page = client.get("/en/clashes/?organisation=kio-kia&year=2022").content.decode()
+    assert 'href="/en/clashes/export.csv?organisation=kio-kia&amp;year=2022"' in page
+    assert 'href="/en/clashes/events.csv?organisation=kio-kia&amp;year=2022"' in page
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -392,16 +392,16 @@ def test_clashes_page_query_count_does_not_grow_with_the_data(client, query):
     figure(grow, year=2012, count=1)
     event(next(_event_numbers), grow, event_date=datetime.date(2012, 1, 1))
     _grow(2)
-    small = queries(client, "/clashes/" + query)
+    small = queries(client, "/en/clashes/" + query)
     _grow(60)
     for _ in range(60):
         event(next(_event_numbers), grow, event_date=datetime.date(2012, 1, 1))
         figure(grow, year=2012, count=2, claimed_by_text="other")
-    assert queries(client, "/clashes/" + query) == small
+    assert queries(client, "/en/clashes/" + query) == small
 
 
 @pytest.mark.parametrize(
-    "url", ["/clashes/export.csv?organisation=grow", "/clashes/events.csv?organisation=grow"]
+    "url", ["/en/clashes/export.csv?organisation=grow", "/en/clashes/events.csv?organisation=grow"]
 )
 def test_export_query_count_does_not_grow_with_the_data(client, url):
     grow = make_org(slug="grow")
@@ -421,7 +421,7 @@ def test_export_query_count_does_not_grow_with_the_data(client, url):
 
 
 def test_figure_export_has_the_header_and_the_seed_figures(client, seed):
-    response = client.get("/clashes/export.csv?kind=clashes")
+    response = client.get("/en/clashes/export.csv?kind=clashes")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert isinstance(response, StreamingHttpResponse)
     rows = csv_rows(response)
@@ -430,16 +430,16 @@ def test_figure_export_has_the_header_and_the_seed_figures(client, seed):
     assert len(by_id) == 9
     assert by_id["8"] == [
         "8", "kio-kia", "", "clashes", "", "2012", "", "2400", "", "exact", "", "KIO",
-        "2,400 clashes (according to KIO)", "http://testserver/organisations/kio-kia/#clashes",
+        "2,400 clashes (according to KIO)", "http://testserver/en/organisations/kio-kia/#clashes",
     ]  # fmt: skip
     assert by_id["5"] == [
         "5", "kio-kia", "Myanmar army troops", "clashes", "", "2023", "", "38", "", "exact", "2023-03", "",
-        "38 clashes in 2023 (as of March)", "http://testserver/organisations/kio-kia/#clashes",
+        "38 clashes in 2023 (as of March)", "http://testserver/en/organisations/kio-kia/#clashes",
     ]  # fmt: skip
 
 
 def test_figure_export_applies_the_page_filters(client, seed):
-    rows = csv_rows(client.get("/clashes/export.csv?organisation=kio-kia&year=2012&claimed_by=KIO"))
+    rows = csv_rows(client.get("/en/clashes/export.csv?organisation=kio-kia&year=2012&claimed_by=KIO"))
     assert [row[0] for row in rows[1:]] == ["8"]
 
 
@@ -448,7 +448,7 @@ def test_figure_export_leaves_out_unpublished_figures(client):
     figure(org, year=2020, count=1, printed_as="shown")
     figure(org, year=2020, count=2, printed_as="hidden", status="draft")
     figure(make_org(status="draft"), year=2020, count=3, printed_as="hidden too")
-    assert [row[12] for row in csv_rows(client.get("/clashes/export.csv"))[1:]] == ["shown"]
+    assert [row[12] for row in csv_rows(client.get("/en/clashes/export.csv"))[1:]] == ["shown"]
 
 
 def test_export_escapes_cells_a_spreadsheet_would_run(client):
@@ -462,7 +462,7 @@ def test_export_escapes_cells_a_spreadsheet_would_run(client):
         claimed_by_text="@KIO",
         period_text="\tsince",
     )
-    row = csv_rows(client.get("/clashes/export.csv"))[1]
+    row = csv_rows(client.get("/en/clashes/export.csv"))[1]
     assert row[12] == '\'=HYPERLINK("http://evil.example")'
     assert (row[4], row[2], row[11], row[6]) == ("'+1 soldiers", "'-army", "'@KIO", "'\tsince")
 
@@ -487,7 +487,7 @@ def test_spreadsheet_safe_quotes_only_text_that_starts_a_formula(value, safe):
     assert spreadsheet_safe(value) == safe
 
 
-@pytest.mark.parametrize("url", ["/clashes/export.csv", "/clashes/events.csv"])
+@pytest.mark.parametrize("url", ["/en/clashes/export.csv", "/en/clashes/events.csv"])
 def test_export_with_a_bad_filter_is_a_400_naming_the_error(client, url):
     response = client.get(url, {"year": "twenty", "organisation": "nope"})
     assert response.status_code == 400
@@ -517,7 +517,7 @@ def test_event_export_has_acled_columns_and_organisation_slugs(client):
         notes="=cmd|' /C calc'!A0",
         timestamp=1650000000,
     )
-    response = client.get("/clashes/events.csv?organisation=kio")
+    response = client.get("/en/clashes/events.csv?organisation=kio")
     assert isinstance(response, StreamingHttpResponse)
     header, row = csv_rows(response)
     assert ",".join(header) == EVENT_HEADER
@@ -535,7 +535,7 @@ def test_event_export_applies_filters_and_hides_unpublished_organisations(client
     event(1, make_org(status="draft"))
     event(2, None, event_type="Battles")
     event(3, None, event_type="Riots")
-    rows = csv_rows(client.get("/clashes/events.csv?event_type=Battles"))
+    rows = csv_rows(client.get("/en/clashes/events.csv?event_type=Battles"))
     assert [row[0] for row in rows[1:]] == ["MMR00002"]
 
 

@@ -23,7 +23,7 @@ BAD_FILTERS = [
 
 def listed(page):
     """The names of the organisations the directory lists."""
-    return re.findall(r'<li><a href="/organisations/[^"]+/">([^<]+)</a>', page)
+    return re.findall(r'<li><a href="/en/organisations/[^"]+/">([^<]+)</a>', page)
 
 
 def alliance_choices(page):
@@ -32,7 +32,7 @@ def alliance_choices(page):
 
 
 def test_kind_alliance_lists_the_seed_alliances(client, seed):
-    page = client.get("/organisations/?kind=alliance").content.decode()
+    page = client.get("/en/organisations/?kind=alliance").content.decode()
     names = listed(page)
     for name in (
         "United Nationalities Federal Council",
@@ -47,19 +47,19 @@ def test_kind_alliance_lists_the_seed_alliances(client, seed):
 
 
 def test_alliance_filter_lists_past_members(client, seed):
-    page = client.get("/organisations/?alliance=unfc").content.decode()
+    page = client.get("/en/organisations/?alliance=unfc").content.decode()
     assert listed(page) == ["Kachin Independence Organisation"]
     assert "1 organisation found." in page
 
 
 def test_alliance_filter_lists_present_members(client, seed):
-    assert listed(client.get("/organisations/?alliance=fpncc").content.decode()) == [
+    assert listed(client.get("/en/organisations/?alliance=fpncc").content.decode()) == [
         "Kachin Independence Organisation"
     ]
 
 
 def test_territory_filter_matches_active_territories(client, seed):
-    assert listed(client.get("/organisations/?territory=Kachin").content.decode()) == [
+    assert listed(client.get("/en/organisations/?territory=Kachin").content.decode()) == [
         "Kachin Independence Organisation"
     ]
 
@@ -67,20 +67,20 @@ def test_territory_filter_matches_active_territories(client, seed):
 def test_territory_filter_matches_headquarters(client):
     make_org(name="Laiza Group", headquarters="Laiza, Kachin State")
     make_org(name="Elsewhere Group", headquarters="Yangon")
-    assert listed(client.get("/organisations/?territory=laiza").content.decode()) == ["Laiza Group"]
+    assert listed(client.get("/en/organisations/?territory=laiza").content.decode()) == ["Laiza Group"]
 
 
 def test_nca_status_filter(client, seed):
-    assert listed(client.get("/organisations/?nca_status=non_signatory").content.decode()) == [
+    assert listed(client.get("/en/organisations/?nca_status=non_signatory").content.decode()) == [
         "Kachin Independence Organisation"
     ]
 
 
 def test_filters_combine(client, seed):
     assert listed(
-        client.get("/organisations/?kind=armed&alliance=unfc&territory=Kachin").content.decode()
+        client.get("/en/organisations/?kind=armed&alliance=unfc&territory=Kachin").content.decode()
     ) == ["Kachin Independence Organisation"]
-    page = client.get("/organisations/?kind=alliance&alliance=unfc").content.decode()
+    page = client.get("/en/organisations/?kind=alliance&alliance=unfc").content.decode()
     assert listed(page) == []
     assert "0 organisations found." in page
 
@@ -88,7 +88,7 @@ def test_filters_combine(client, seed):
 def test_directory_lists_only_published_organisations_matching_a_filter(client):
     make_org(name="Shown Shan Group", active_territories="Shan State")
     make_org(name="Draft Shan Group", active_territories="Shan State", status="draft")
-    page = client.get("/organisations/?territory=Shan").content.decode()
+    page = client.get("/en/organisations/?territory=Shan").content.decode()
     assert listed(page) == ["Shown Shan Group"]
     assert "Draft Shan Group" not in page
 
@@ -97,20 +97,20 @@ def test_alliance_choices_are_published_alliances_only(client):
     make_org(slug="shown-alliance", kind="alliance")
     make_org(slug="draft-alliance", kind="alliance", status="in_review")
     make_org(slug="not-an-alliance", kind="armed")
-    assert alliance_choices(client.get("/organisations/").content.decode()) == {"shown-alliance"}
+    assert alliance_choices(client.get("/en/organisations/").content.decode()) == {"shown-alliance"}
 
 
 def test_members_of_an_unpublished_alliance_cannot_be_listed_by_it(client):
     alliance = make_org(slug="draft-alliance", kind="alliance", status="draft")
     AllianceMembership.objects.create(member=make_org(name="Member Group"), alliance=alliance)
-    page = client.get("/organisations/?alliance=draft-alliance").content.decode()
+    page = client.get("/en/organisations/?alliance=draft-alliance").content.decode()
     assert "No results: the filters above need correcting." in page
     assert listed(page) == []
 
 
 @pytest.mark.parametrize("params", BAD_FILTERS, ids=lambda p: "-".join(p))
 def test_bad_filter_value_is_a_form_error_with_no_results(client, seed, params):
-    response = client.get("/organisations/", params)
+    response = client.get("/en/organisations/", params)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Some filters could not be used" in page
@@ -119,7 +119,7 @@ def test_bad_filter_value_is_a_form_error_with_no_results(client, seed, params):
 
 
 def test_form_keeps_the_chosen_values(client, seed):
-    page = client.get("/organisations/?kind=armed&territory=Kachin").content.decode()
+    page = client.get("/en/organisations/?kind=armed&territory=Kachin").content.decode()
     assert '<option value="armed" selected>' in page
     assert 'name="territory" value="Kachin"' in page
 
@@ -129,10 +129,10 @@ def test_pagination_keeps_the_filters(client, monkeypatch):
     for n in range(5):
         make_org(name=f"Shan Group {n}", active_territories="Shan State")
     make_org(name="Kachin Group", active_territories="Kachin State")
-    page = client.get("/organisations/?kind=armed&territory=Shan").content.decode()
+    page = client.get("/en/organisations/?kind=armed&territory=Shan").content.decode()
     assert "5 organisations found." in page
     assert 'href="?kind=armed&amp;territory=Shan&amp;page=2"' in page
-    second = client.get("/organisations/?kind=armed&territory=Shan&page=2").content.decode()
+    second = client.get("/en/organisations/?kind=armed&territory=Shan&page=2").content.decode()
     assert listed(second) == ["Shan Group 2", "Shan Group 3"]
 
 
@@ -150,9 +150,9 @@ def test_directory_query_count_does_not_grow_with_the_data(client, query):
     _grow(2)
 
     def count():
-        client.get("/organisations/" + query)
+        client.get("/en/organisations/" + query)
         with CaptureQueriesContext(connection) as captured:
-            assert client.get("/organisations/" + query).status_code == 200
+            assert client.get("/en/organisations/" + query).status_code == 200
         return len(captured)
 
     small = count()

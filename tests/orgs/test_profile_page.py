@@ -91,7 +91,7 @@ def test_profile_hides_roles_of_unpublished_people(client):
 def test_directory_lists_only_published_organisations(client):
     make_org(name="Visible Org")
     make_org(name="Draft Org", status="draft")
-    page = client.get("/organisations/").content.decode()
+    page = client.get("/en/organisations/").content.decode()
     assert "Visible Org" in page
     assert "Draft Org" not in page
 
@@ -115,6 +115,6 @@ def test_clashes_page_shows_disputed_tallies_side_by_side(client):
     ClashFigure.objects.create(
         organisation=org, year=2012, count=1095, claimed_by_text="government", status="published"
     )
-    page = client.get("/clashes/").content.decode()
+    page = client.get("/en/clashes/").content.decode()
     assert "2,400" in page and "1,095" in page
     assert "3,495" not in page

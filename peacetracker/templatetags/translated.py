@@ -1,0 +1,105 @@
+"""Reader-facing text in the reader's language; English, marked, where no translation exists yet."""
+
+from django import template
+from django.conf import settings
+from django.template.defaultfilters import linebreaks_filter
+from django.urls import translate_url
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import get_language, get_language_from_path, get_language_info, gettext
+from modeltranslation.utils import build_localized_fieldname
+
+from peacetracker.dates import DatePrecision, format_partial_date
+
+register = template.Library()
+
+
+def _versions(obj, field):
+    """The text in the active language, and the English text it falls back to when that is empty."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    text = getattr(obj, build_localized_fieldname(field, language), None)
+    if text or language == default:
+        return text or "", False
+    return getattr(obj, build_localized_fieldname(field, default), None) or "", True
+
+
+def _note():
+    return format_html('<span class="fallback-note">{}</span>', gettext("(English)"))
+
+
+@register.filter
+def tr(obj, field):
+    """One line of text, e.g. `{{ meeting|tr:"place" }}`; English standing in is marked and noted."""
+    text, fallback = _versions(obj, field)
+    if not fallback or not text:
+        return conditional_escape(text)
+    return format_html('<span lang="en" class="fallback">{}</span> {}', text, _note())
+
+
+@register.filter
+def tr_name(obj, field):
+    """A name, e.g. `{{ team|tr_name:"name" }}`: English standing in is marked `lang="en"`, not noted."""
+    text, fallback = _versions(obj, field)
+    if not fallback or not text:
+        return conditional_escape(text)
+    return format_html('<span lang="en">{}</span>', text)
+
+
+@register.filter
+def tr_prose(obj, field):
+    """Paragraphs of text, e.g. `{{ organisation|tr_prose:"summary" }}`, as `linebreaks` would render them."""
+    text, fallback = _versions(obj, field)
+    if not text:
+        return ""
+    paragraphs = linebreaks_filter(text, autoescape=True)
+    if not fallback:
+        return paragraphs
+    return format_html('<div lang="en" class="fallback">{}<p>{}</p></div>', paragraphs, _note())
+
+
+@register.simple_tag(takes_context=True)
+def page_in_languages(context):
+    """This page with its query string in each language: code, own name, path, absolute URL, current."""
+    request = context.get("request")
+    if request is None:
+        return []
+    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    path = request.get_full_path()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code)
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "absolute": request.build_absolute_uri(url),
+                "current": code == current,
+            }
+        )
+    return versions
+
+
+@register.simple_tag(takes_context=True)
+def page_without_language(context):
+    """This page's absolute URL without a language prefix, which redirects by the browser's language."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    prefix = get_language_from_path(request.path_info)
+    path = request.get_full_path()
+    if prefix:
+        path = path.replace(f"/{prefix}/", "/", 1)
+    return request.build_absolute_uri(path)
+
+
+@register.filter
+def day_date(value, english_format="j F Y"):
+    """A day in the reader's language; `{{ day|day_date:"j M Y" }}` keeps that form in English."""
+    if not value:
+        return ""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        return date_format(value, english_format)
+    return format_partial_date(value, DatePrecision.DAY)

@@ -1,0 +1,66 @@
+"""Registration of content models for English and Burmese text, with their version history kept in step."""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.module_loading import import_string
+from modeltranslation.translator import TranslationOptions, translator
+from modeltranslation.utils import build_localized_fieldname
+from simple_history.models import transform_field
+
+
+def _history_translation_fields(model, field_names):
+    """Give the model's historical model a plain column for every language version of the fields.
+
+    django-simple-history builds the historical model when the model class is created, before
+    modeltranslation adds the `_en`/`_my` columns, so they are added here: each version then records
+    both languages and reverting restores both.
+    """
+    history = model.history.model
+    tracked = history.tracked_fields
+    added = []
+    for field_name in field_names:
+        for language, _name in settings.LANGUAGES:
+            name = build_localized_fieldname(field_name, language)
+            field = model._meta.get_field(name)
+            _name, path, args, kwargs = field.deconstruct()
+            column = import_string(path)(*args, **kwargs)
+            column.set_attributes_from_name(name)
+            transform_field(column)
+            column.contribute_to_class(history, name)
+            tracked.append(field)
+            added.append(name)
+
+    original_instance = history.instance.fget
+
+    def instance(record):
+        restored = original_instance(record)
+        for name in added:
+            setattr(restored, name, getattr(record, name))
+        return restored
+
+    history.instance = property(instance)
+
+
+def content_register(model, field_names):
+    """Translate these reader-facing fields of a model and its history; `editor_note` too if it has one."""
+    names = tuple(field_names)
+    if any(field.name == "editor_note" for field in model._meta.fields):
+        names += ("editor_note",)
+    options = type(f"{model.__name__}TranslationOptions", (TranslationOptions,), {"fields": names})
+    translator.register(model, options)
+    if hasattr(model, "history"):
+        _history_translation_fields(model, names)
+
+
+def any_language(field, lookup, value):
+    """A condition met when any language version matches: `any_language("person__name", "icontains", "Gun")`.
+
+    Left alone, modeltranslation would match only the reader's language, so a Burmese reader searching
+    an English name (or the other way round) would find nothing.
+    """
+    path, _sep, name = field.rpartition("__")
+    prefix = f"{path}__" if path else ""
+    condition = Q()
+    for language, _name in settings.LANGUAGES:
+        condition |= Q(**{f"{prefix}{build_localized_fieldname(name, language)}__{lookup}": value})
+    return condition
