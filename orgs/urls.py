@@ -10,6 +10,6 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("clashes/", views.ClashListView.as_view(), name="clashes"),
     path("clashes/export.csv", views.ClashFigureExportView.as_view(), name="clashes-export-csv"),
-    path("clashes/events/<str:event_id>/", views.ClashEventDetailView.as_view(), name="clash-event-detail"),
+    path("clashes/events/<path:event_id>/", views.ClashEventDetailView.as_view(), name="clash-event-detail"),
     path("clashes/events.csv", views.ClashEventExportView.as_view(), name="clash-events-export-csv"),
 ]

@@ -15,3 +15,13 @@ def empty_cache():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts and ends in English: a request under /my/ leaves Burmese active in its thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from orgs.models import ClashEvent
 from tests.factories import make_org
@@ -72,3 +73,14 @@ def test_event_page_query_count_does_not_grow_with_the_data(db, client):
     with CaptureQueriesContext(connection) as large:
         client.get(first.get_absolute_url())
     assert len(large) == len(small) <= 3
+
+
+def test_event_page_speaks_burmese_under_my(db, client):
+    event = make_event(event_type="Battles", location="Hpakant")
+    with translation.override("my"):
+        url = event.get_absolute_url()
+    assert url.startswith("/my/")
+    page = client.get(url).content.decode()
+    assert '<html lang="my">' in page
+    assert "ပထမ ပါဝင်သူ" in page  # "First actor"
+    assert "2022 ခုနှစ် မတ်လ 5 ရက်" in page
