@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -20,7 +21,14 @@ from peacetracker.services import user_can_moderate
 from .engine import Report
 from .models import ImportBatch
 from .resources import AcledCSV, ClashEventResource, ClashFigureResource, TalliesCSV
-from .services import import_batch_progress, import_batch_rollback, user_can_import
+from .services import (
+    import_batch_progress,
+    import_batch_requeue,
+    import_batch_rollback,
+    import_batches_interrupted_mark,
+    user_can_import,
+)
+from .tasks import import_batch_task
 
 STRICT_HELP = _("Refuse the file if any actor or claimant matches no organisation.")
 
@@ -120,6 +128,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "state",
         "created_by",
         "created_at",
+        "started_at",
         "finished_at",
         "rows_total",
         "rows_done",
@@ -151,10 +160,20 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.rollback_view),
                 name="imports_importbatch_rollback",
             ),
+            path(
+                "<int:pk>/requeue/",
+                self.admin_site.admin_view(self.requeue_view),
+                name="imports_importbatch_requeue",
+            ),
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        import_batches_interrupted_mark()
+        return super().changelist_view(request, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        import_batches_interrupted_mark()
         batch = get_object_or_404(ImportBatch.objects.defer("data"), pk=object_id)
         running = batch.state in (ImportBatch.State.QUEUED, ImportBatch.State.RUNNING)
         extra_context = {
@@ -164,6 +183,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
             "rows_done": import_batch_progress(batch),
             "report": Report.from_json(batch.format, batch.report) if batch.report else None,
             "can_rollback": batch.state == ImportBatch.State.DONE and user_can_moderate(request.user),
+            "can_requeue": batch.state == ImportBatch.State.INTERRUPTED and user_can_import(request.user),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -178,4 +198,22 @@ class ImportBatchAdmin(admin.ModelAdmin):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Import %(pk)s was rolled back.") % {"pk": batch.pk})
+        return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))
+
+    @method_decorator(require_POST)
+    def requeue_view(self, request, pk):
+        batch = get_object_or_404(ImportBatch.objects.defer("data"), pk=pk)
+        if not user_can_import(request.user):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                import_batch_requeue(batch)
+                transaction.on_commit(lambda: import_batch_task.enqueue(batch.pk))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.info(
+                request,
+                _("The file is being imported again in the background; this page shows how far it is."),
+            )
         return HttpResponseRedirect(reverse("admin:imports_importbatch_change", args=[batch.pk]))

@@ -18,6 +18,7 @@ class ImportBatch(models.Model):
         RUNNING = "running", _("importing")
         DONE = "done", _("imported")
         FAILED = "failed", _("failed, nothing written")
+        INTERRUPTED = "interrupted", _("interrupted: the worker stopped, nothing written")
         ROLLED_BACK = "rolled_back", _("rolled back")
 
     format = models.CharField(_("format"), max_length=8, choices=Format.choices)
@@ -36,6 +37,7 @@ class ImportBatch(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("confirmed"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)

@@ -1,8 +1,10 @@
 """Import batches: recording a confirmed file, running it through the engine, and rolling it back."""
 
+import datetime
 import hashlib
 import io
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -18,6 +20,7 @@ from .models import ImportBatch
 
 IMPORT_PERMISSION = "imports.import_clashes"
 PROGRESS_KEY = "imports:progress:{}"
+HEARTBEAT_KEY = "imports:heartbeat:{}"
 # Rolled back in this order, so that citations go before the figures and sources they join.
 ROLLBACK_MODELS = [Citation, ClashEvent, ClashFigure, Source]
 
@@ -47,19 +50,68 @@ def import_batch_progress(batch):
     return batch.rows_done
 
 
+def import_batch_heartbeat(batch_pk):
+    """Note that a batch's import is alive: in the shared cache, since its transaction hides its writes."""
+    cache.set(HEARTBEAT_KEY.format(batch_pk), timezone.now().timestamp(), timeout=24 * 3600)
+
+
+def import_batches_interrupted_mark():
+    """Mark as interrupted every running batch silent for longer than the stale-after setting; their pks."""
+    now = timezone.now()
+    stale_after = datetime.timedelta(seconds=settings.PEACETRACKER_IMPORT_STALE_SECONDS)
+    interrupted = []
+    running = ImportBatch.objects.filter(state=ImportBatch.State.RUNNING).values_list("pk", "started_at")
+    for pk, started_at in running:
+        beat = cache.get(HEARTBEAT_KEY.format(pk))
+        alive_at = datetime.datetime.fromtimestamp(beat, datetime.UTC) if beat else started_at
+        if alive_at is not None and now - alive_at <= stale_after:
+            continue
+        marked = ImportBatch.objects.filter(pk=pk, state=ImportBatch.State.RUNNING).update(
+            state=ImportBatch.State.INTERRUPTED,
+            rows_done=cache.get(PROGRESS_KEY.format(pk), 0),
+            finished_at=now,
+        )
+        if marked:
+            interrupted.append(pk)
+    return interrupted
+
+
+def import_batch_requeue(batch):
+    """Put an interrupted batch back in the queue, to be imported again from the file it keeps."""
+    requeued = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.INTERRUPTED).update(
+        state=ImportBatch.State.QUEUED, started_at=None, finished_at=None, rows_done=0
+    )
+    if not requeued:
+        batch.refresh_from_db(fields=["state"])
+        raise ValidationError(
+            f"Import batch {batch.pk} is {batch.get_state_display()}; only an interrupted import runs again."
+        )
+    for key in (PROGRESS_KEY, HEARTBEAT_KEY):
+        cache.delete(key.format(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
 def import_batch_run(batch, progress=None, count_rows=False):
     """Run a recorded batch through the engine, then record the outcome, audit it and retire cached pages."""
     batch.refresh_from_db()
-    if batch.state != ImportBatch.State.QUEUED:
-        raise ValidationError(f"Import batch {batch.pk} is {batch.get_state_display()}; it cannot run again.")
     data = bytes(batch.data)
     rows_total = engine.csv_record_count(io.BytesIO(data)) if count_rows else None
-    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.RUNNING, rows_total=rows_total)
-    batch.state, batch.rows_total = ImportBatch.State.RUNNING, rows_total
+    started_at = timezone.now()
+    # Only one run claims a queued batch, even when the task and the command race for it.
+    started = ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.QUEUED).update(
+        state=ImportBatch.State.RUNNING, rows_total=rows_total, started_at=started_at
+    )
+    if not started:
+        batch.refresh_from_db(fields=["state"])
+        raise ValidationError(f"Import batch {batch.pk} is {batch.get_state_display()}; it cannot run again.")
+    batch.state, batch.rows_total, batch.started_at = ImportBatch.State.RUNNING, rows_total, started_at
     key = PROGRESS_KEY.format(batch.pk)
+    import_batch_heartbeat(batch.pk)
 
     def report_progress(rows):
         cache.set(key, rows, timeout=24 * 3600)
+        import_batch_heartbeat(batch.pk)
         if progress:
             progress(rows)
 
@@ -99,7 +151,7 @@ def import_batch_run(batch, progress=None, count_rows=False):
                 ModerationEvent.Action.IMPORTED,
                 comment=" ".join(report.summary_lines()[:1]),
             )
-    cache.delete(key)
+    cache.delete_many([key, HEARTBEAT_KEY.format(batch.pk)])
     if report.ok:
         cache_generation_bump()
     return report

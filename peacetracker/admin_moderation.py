@@ -122,9 +122,19 @@ class ModeratedAdmin(SimpleHistoryAdmin):
     # ----- permissions
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_published and not services.user_can_moderate(request.user):
+        # Editors delete only their own drafts (never published content): the README's roles.
+        if (
+            obj is not None
+            and not services.user_can_moderate(request.user)
+            and (obj.is_published or not self.own_items(request.user).filter(pk=obj.pk).exists())
+        ):
             return False
         return super().has_delete_permission(request, obj)
+
+    def own_items(self, user):
+        """The items this user created, by the history's record of each creation."""
+        created = self.model.history.filter(history_type="+", history_user_id=user.pk)
+        return self.model._default_manager.filter(pk__in=created.values(self.model._meta.pk.attname))
 
     def revert_disabled(self, request, obj=None):
         return not services.user_can_moderate(request.user) or super().revert_disabled(request, obj)
@@ -143,13 +153,21 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         return actions
 
     def delete_selected_guarded(self, request, queryset):
-        if not services.user_can_moderate(request.user) and queryset.filter(status="published").exists():
-            self.message_user(
-                request,
-                _("Editors cannot delete published content; ask a moderator to unpublish it."),
-                messages.ERROR,
-            )
-            return None
+        if not services.user_can_moderate(request.user):
+            if queryset.filter(status="published").exists():
+                self.message_user(
+                    request,
+                    _("Editors cannot delete published content; ask a moderator to unpublish it."),
+                    messages.ERROR,
+                )
+                return None
+            if queryset.exclude(pk__in=self.own_items(request.user).values("pk")).exists():
+                self.message_user(
+                    request,
+                    _("Editors can delete only drafts they created themselves; ask a moderator."),
+                    messages.ERROR,
+                )
+                return None
         return django_delete_selected(self, request, queryset)
 
     # ----- saving: drafts directly, published content as a pending version

@@ -229,8 +229,10 @@ def test_editor_cannot_delete_published_content(editor, org):
     assert Meeting.objects.filter(pk=meeting.pk).exists()
 
 
-def test_editor_can_delete_a_draft(editor, org):
-    meeting = make_meeting(org, status="draft")
+def test_editor_can_delete_their_own_draft(editor, org):
+    meeting = Meeting(organisation=org, date=datetime.date(2015, 1, 1), place="Testville", status="draft")
+    meeting._history_user = editor
+    meeting.save()
     login(editor).post(reverse("admin:negotiations_meeting_delete", args=[meeting.pk]), {"post": "yes"})
     assert not Meeting.objects.filter(pk=meeting.pk).exists()
     assert ModerationEvent.objects.filter(action="deleted", object_id=meeting.pk).exists()

@@ -198,6 +198,8 @@ PEACETRACKER_IMPORT_MAX_BYTES = int(os.environ.get("PEACETRACKER_IMPORT_MAX_BYTE
 PEACETRACKER_IMPORT_BACKGROUND_BYTES = int(
     os.environ.get("PEACETRACKER_IMPORT_BACKGROUND_BYTES", str(2 * 1024 * 1024))
 )
+# A running import that has shown no progress for this long has lost its worker (killed, machine restarted).
+PEACETRACKER_IMPORT_STALE_SECONDS = int(os.environ.get("PEACETRACKER_IMPORT_STALE_SECONDS", "300"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Security: a strict Content-Security-Policy on every page (nothing inline: scripts and styles come

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import Group, User
 
-from peacetracker.roles import EDITORS, MODERATORS
+from peacetracker.roles import DATA_OFFICERS, EDITORS, MODERATORS
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -10,6 +10,7 @@ PASSWORD = "correct-horse-battery-staple"
 ROLES = {
     "anonymous": None,
     "editor": (True, False, [EDITORS]),
+    "data_officer": (True, False, [DATA_OFFICERS]),
     "moderator": (True, False, [MODERATORS]),
     "superuser": (True, True, []),
 }

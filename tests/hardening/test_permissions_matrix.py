@@ -1,7 +1,7 @@
 """Who gets what: every role × every admin and public URL × every content state, as the README's roles allow.
 
-Each table has one row per role; a new role (the data officer) is one more row in each table and one more
-entry in `tests.hardening.people.ROLES`.
+Each table has one row per role; a new role is one more row in each table and one more entry in
+`tests.hardening.people.ROLES`.
 """
 
 import datetime
@@ -12,9 +12,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from imports.models import ImportBatch
+from imports.services import import_batch_create, import_batch_run
 from negotiations.models import Meeting
-from orgs.models import Organisation
+from orgs.models import ClashEvent, Organisation
 from tests.hardening.people import ROLES, make_role_user
+from tests.imports.files import acled_file
 
 STATES = ("draft", "in_review", "published", "unpublished")
 LOGIN = "login"  # sent to the admin's login page
@@ -27,7 +30,13 @@ class ByState(dict):
         super().__init__({state: by_state.get(state, default) for state in STATES})
 
 
-def each_state(expected):
+class ByModel(dict):
+    """An expectation that depends on the model: `ByModel(meeting=403, organisation=200)`."""
+
+
+def each_state(expected, model="meeting"):
+    if isinstance(expected, ByModel):
+        expected = expected[model]
     return expected if isinstance(expected, ByState) else ByState(expected)
 
 
@@ -38,14 +47,28 @@ ADMIN_URLS = (
     "changelist", "add", "change", "delete", "history", "moderation", "compare", "deleted", "audit_log",
     "pending_changes",
 )
+# Data officers see organisations (read only) and nothing else of the editorial content; a meeting's
+# review and compare pages answer them 404, as for an item they cannot see.
+SEES = ByModel(meeting=403, organisation=200)
+REVIEWS = ByModel(meeting=404, organisation=200)
 ADMIN_EXPECTED = {
-    #              changelist add    change delete         history moderation compare deleted audit  pending
-    "anonymous":  (LOGIN,     LOGIN, LOGIN, LOGIN,         LOGIN,  LOGIN,     LOGIN,  LOGIN,  LOGIN, LOGIN),
-    "editor":     (200,       200,   200,   NOT_PUBLISHED, 200,    200,       200,    403,    403,   403),
-    "moderator":  (200,       200,   200,   200,           200,    200,       200,    200,    200,   200),
-    "superuser":  (200,       200,   200,   200,           200,    200,       200,    200,    200,   200),
+    #                changelist add    change delete history moderation compare  deleted audit  pending
+    "anonymous":    (LOGIN,     LOGIN, LOGIN,  LOGIN, LOGIN,  LOGIN,     LOGIN,   LOGIN,  LOGIN, LOGIN),
+    "editor":       (200,       200,   200,    403,   200,    200,       200,     403,    403,   403),
+    "data_officer": (SEES,      403,   SEES,   403,   SEES,   REVIEWS,   REVIEWS, 403,    403,   403),
+    "moderator":    (200,       200,   200,    200,   200,    200,       200,     200,    200,   200),
+    "superuser":    (200,       200,   200,    200,   200,    200,       200,     200,    200,   200),
 }
 # fmt: on
+
+# Deleting an item the editor created: editors delete only their own items, and never published ones.
+OWN_DELETE_EXPECTED = {
+    "anonymous": LOGIN,
+    "editor": NOT_PUBLISHED,
+    "data_officer": 403,
+    "moderator": 200,
+    "superuser": 200,
+}
 
 # The buttons on an item's review page, by state.
 EDITOR_ACTIONS = ByState(set(), draft={"submitted"}, unpublished={"submitted"})
@@ -58,19 +81,35 @@ MODERATOR_ACTIONS = {
 ACTIONS_EXPECTED = {
     "anonymous": ByState(LOGIN),
     "editor": EDITOR_ACTIONS,
+    "data_officer": ByState(404),
     "moderator": MODERATOR_ACTIONS,
     "superuser": MODERATOR_ACTIONS,
 }
 
 PUBLIC_ONLY = ByState(False, published=True)
+# Staff preview what they may see in the admin: data officers organisations, not meetings.
+OFFICER_PREVIEWS = ByModel(meeting=ByState(404, published=200), organisation=200)
 PUBLIC_URLS = ("detail", "list", "csv_export", "search")
 # fmt: off
 PUBLIC_EXPECTED = {
-    #             detail page (staff: a preview)  in the list  in the CSV   found by search
-    "anonymous": (ByState(404, published=200),    PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
-    "editor":    (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
-    "moderator": (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
-    "superuser": (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    #                detail page (staff: a preview)  in the list  in the CSV   found by search
+    "anonymous":    (ByState(404, published=200),    PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "editor":       (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "data_officer": (OFFICER_PREVIEWS,               PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "moderator":    (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "superuser":    (200,                            PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+}
+
+# The clash import: the upload pages of events and tallies, the import batches, and rolling one back (POST:
+# 302 back to the batch's page, rolled back).
+IMPORT_URLS = ("event_import", "figure_import", "batches", "batch", "rollback")
+IMPORT_EXPECTED = {
+    #                event import  figure import  batches  batch  rollback
+    "anonymous":    (LOGIN,        LOGIN,         LOGIN,   LOGIN, LOGIN),
+    "editor":       (403,          403,           403,     403,   403),
+    "data_officer": (200,          200,           200,     200,   403),
+    "moderator":    (200,          200,           200,     200,   302),
+    "superuser":    (200,          200,           200,     200,   302),
 }
 # fmt: on
 
@@ -92,27 +131,53 @@ def admin_url(kind, obj):
     }[kind]()
 
 
+def create_as(user, model, **fields):
+    """A row whose history records `user` as its creator, as a save in the admin would."""
+    obj = model(**fields)
+    obj._history_user = user
+    obj.save()
+    return obj
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """One meeting and one organisation in each state, each with two versions, and a user per role."""
+    """One meeting and one organisation in each state created by someone else, each with two versions, one
+    meeting in each state created by the editor, a finished import batch, and a user per role."""
     with django_db_blocker.unblock(), transaction.atomic():
+        users = {role: make_role_user(role) for role in ROLES}
+        someone = make_role_user("editor", username="someone-else")
         owner = Organisation.objects.create(name="Matrix Owner Org", slug="matrix-owner", status="published")
         items = {}
         for state in STATES:
-            meeting = Meeting.objects.create(
+            number = STATES.index(state) + 1
+            meeting = create_as(
+                someone,
+                Meeting,
                 organisation=owner,
-                number=STATES.index(state) + 1,
+                number=number,
                 date=datetime.date(2014, 1, 1),
                 place=f"Matrixplace {state}",
                 status=state,
             )
-            org = Organisation.objects.create(name=f"Matrixorg {state}", slug=f"matrix-{state}", status=state)
+            org = create_as(
+                someone, Organisation, name=f"Matrixorg {state}", slug=f"matrix-{state}", status=state
+            )
             for obj in (meeting, org):
                 obj.editor_note = "Second version."
                 obj.save()
-            items[state] = {"meeting": meeting, "organisation": org}
-        users = {role: make_role_user(role) for role in ROLES}
-        yield {"items": items, "users": users}
+            own = create_as(
+                users["editor"],
+                Meeting,
+                organisation=owner,
+                number=number + 10,
+                date=datetime.date(2015, 1, 1),
+                place=f"Editorplace {state}",
+                status=state,
+            )
+            items[state] = {"meeting": meeting, "organisation": org, "own_meeting": own}
+        batch = import_batch_create(acled_file(), "matrix.csv", "acled", users["data_officer"])
+        import_batch_run(batch)
+        yield {"items": items, "users": users, "batch": batch}
         transaction.set_rollback(True)
 
 
@@ -138,7 +203,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("kind", ADMIN_URLS)
 @pytest.mark.parametrize("role", ADMIN_EXPECTED)
 def test_admin_url_answers_each_role_as_its_permissions_allow(world, role, kind, state, model):
-    expected = each_state(ADMIN_EXPECTED[role][ADMIN_URLS.index(kind)])[state]
+    expected = each_state(ADMIN_EXPECTED[role][ADMIN_URLS.index(kind)], model)[state]
     obj = world["items"][state][model]
     response = client_for(world, role).get(admin_url(kind, obj))
     assert status_or_login(response) == expected
@@ -150,8 +215,8 @@ def test_review_page_offers_each_role_exactly_its_actions(world, role, state):
     expected = ACTIONS_EXPECTED[role][state]
     obj = world["items"][state]["meeting"]
     response = client_for(world, role).get(admin_url("moderation", obj))
-    if expected == LOGIN:
-        assert status_or_login(response) == LOGIN
+    if not isinstance(expected, set):
+        assert status_or_login(response) == expected
         return
     assert response.status_code == 200
     assert set(response.context["allowed"]) == expected
@@ -165,13 +230,15 @@ def test_review_page_offers_each_role_exactly_its_actions(world, role, state):
 def test_posting_an_action_a_role_lacks_changes_nothing(world, role, state):
     obj = world["items"][state]["meeting"]
     allowed = ACTIONS_EXPECTED[role][state]
+    refusal = 403 if isinstance(allowed, set) else allowed
     forbidden = sorted(
-        {"approved", "published", "unpublished", "rejected"} - (set() if allowed == LOGIN else allowed)
+        {"approved", "published", "unpublished", "rejected"}
+        - (allowed if isinstance(allowed, set) else set())
     )
     client = client_for(world, role)
     for action in forbidden:
         response = client.post(admin_url("moderation", obj), {"action": action, "comment": "no"})
-        assert status_or_login(response) in {LOGIN, 403}, action
+        assert status_or_login(response) == refusal, action
         assert Meeting.objects.get(pk=obj.pk).status == state
 
 
@@ -179,7 +246,7 @@ def test_posting_an_action_a_role_lacks_changes_nothing(world, role, state):
 @pytest.mark.parametrize("kind", PUBLIC_URLS)
 @pytest.mark.parametrize("role", PUBLIC_EXPECTED)
 def test_public_url_shows_each_role_only_what_it_may_see(world, role, kind, state):
-    expected = each_state(PUBLIC_EXPECTED[role][PUBLIC_URLS.index(kind)])[state]
+    expected = each_state(PUBLIC_EXPECTED[role][PUBLIC_URLS.index(kind)], "meeting")[state]
     meeting = world["items"][state]["meeting"]
     client = client_for(world, role)
     place = f"Matrixplace {state}"
@@ -205,5 +272,64 @@ def test_public_url_shows_each_role_only_what_it_may_see(world, role, kind, stat
 def test_organisation_profile_is_public_only_when_published(world, role, state):
     org = world["items"][state]["organisation"]
     response = client_for(world, role).get(org.get_absolute_url())
-    expected = each_state(PUBLIC_EXPECTED[role][PUBLIC_URLS.index("detail")])[state]
+    expected = each_state(PUBLIC_EXPECTED[role][PUBLIC_URLS.index("detail")], "organisation")[state]
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", OWN_DELETE_EXPECTED)
+def test_only_the_editor_who_created_an_unpublished_item_or_a_moderator_may_delete_it(world, role, state):
+    expected = each_state(OWN_DELETE_EXPECTED[role])[state]
+    own = world["items"][state]["own_meeting"]
+    client = client_for(world, role)
+    assert status_or_login(client.get(admin_url("delete", own))) == expected
+    response = client.post(admin_url("delete", own), {"post": "yes"})
+    assert status_or_login(response) == (302 if expected == 200 else expected)
+    assert Meeting.objects.filter(pk=own.pk).exists() == (expected != 200)
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("role", OWN_DELETE_EXPECTED)
+def test_deleting_from_the_list_follows_the_same_rule(world, role, state):
+    own, others = world["items"][state]["own_meeting"], world["items"][state]["meeting"]
+    may_delete_own = each_state(OWN_DELETE_EXPECTED[role])[state] == 200
+    may_delete_others = each_state(ADMIN_EXPECTED[role][ADMIN_URLS.index("delete")])[state] == 200
+    client = client_for(world, role)
+    for obj, allowed in ((own, may_delete_own), (others, may_delete_others)):
+        client.post(
+            reverse("admin:negotiations_meeting_changelist"),
+            {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
+        )
+        assert Meeting.objects.filter(pk=obj.pk).exists() == (not allowed), obj.place
+
+
+def import_url(kind, batch):
+    return {
+        "event_import": lambda: reverse("admin:orgs_clashevent_import"),
+        "figure_import": lambda: reverse("admin:orgs_clashfigure_import"),
+        "batches": lambda: reverse("admin:imports_importbatch_changelist"),
+        "batch": lambda: reverse("admin:imports_importbatch_change", args=[batch.pk]),
+        "rollback": lambda: reverse("admin:imports_importbatch_rollback", args=[batch.pk]),
+    }[kind]()
+
+
+@pytest.mark.parametrize("kind", IMPORT_URLS)
+@pytest.mark.parametrize("role", IMPORT_EXPECTED)
+def test_import_url_answers_each_role_as_its_permissions_allow(world, role, kind):
+    expected = IMPORT_EXPECTED[role][IMPORT_URLS.index(kind)]
+    batch = world["batch"]
+    client = client_for(world, role)
+    if kind != "rollback":
+        response = client.get(import_url(kind, batch))
+        assert status_or_login(response) == expected
+        if kind == "batch" and expected == 200:
+            assert ("Roll back this import" in response.text) == (IMPORT_EXPECTED[role][-1] == 302)
+        return
+    response = client.post(import_url(kind, batch))
+    assert status_or_login(response) == expected
+    rolled_back = expected == 302
+    if rolled_back:
+        assert response["Location"] == batch.get_absolute_url()
+    batch.refresh_from_db()
+    assert batch.state == (ImportBatch.State.ROLLED_BACK if rolled_back else ImportBatch.State.DONE)
+    assert ClashEvent.objects.filter(event_id_cnty__startswith="MMR").exists() == (not rolled_back)

@@ -1,5 +1,6 @@
 """Import a clash CSV file from the command line, through the same engine as the admin."""
 
+import hashlib
 import os
 import sys
 
@@ -8,7 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from imports import engine
 from imports.models import ImportBatch
-from imports.services import import_batch_create, import_batch_run
+from imports.services import (
+    import_batch_create,
+    import_batch_requeue,
+    import_batch_run,
+    import_batches_interrupted_mark,
+)
 
 
 class Command(BaseCommand):
@@ -46,9 +52,11 @@ class Command(BaseCommand):
             else:
                 with open(path, "rb") as stream:
                     data = stream.read()
-                batch = import_batch_create(
-                    data, os.path.basename(path), options["format"], user, options["strict"]
-                )
+                batch = self.interrupted_batch_of(data, options["format"], options["strict"])
+                if batch is None:
+                    batch = import_batch_create(
+                        data, os.path.basename(path), options["format"], user, options["strict"]
+                    )
                 report = import_batch_run(batch, progress=progress)
         except engine.ImportFileError as error:
             report = engine.Report(format=options["format"], file_problems=[str(error)])
@@ -64,6 +72,24 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported as batch {batch.pk}."))
+
+    def interrupted_batch_of(self, data, fmt, strict):
+        """This very file's interrupted batch, put back in the queue; other interrupted ones are named."""
+        import_batches_interrupted_mark()
+        sha256 = hashlib.sha256(data).hexdigest()
+        interrupted = ImportBatch.objects.filter(state=ImportBatch.State.INTERRUPTED).defer("data")
+        resumed = None
+        for batch in interrupted.order_by("pk"):
+            stopped = (
+                f"Import batch {batch.pk} ({batch.file_name}) was interrupted: its worker stopped after "
+                f"{batch.rows_done} rows and nothing of it was written."
+            )
+            if resumed is None and (batch.sha256, batch.format, batch.strict) == (sha256, fmt, strict):
+                self.stdout.write(f"{stopped} It is this file: importing it again as batch {batch.pk}.")
+                resumed = import_batch_requeue(batch)
+            else:
+                self.stderr.write(f"{stopped} Import its file again to finish it.")
+        return resumed
 
     def progress_bar(self, path, fmt):
         """A progress bar on a terminal only, so that logs and pipes get the summary alone."""
