@@ -23,7 +23,7 @@ def _organisations_with_published_meetings():
     rows = (
         Organisation.objects.published()
         .filter(Exists(Meeting.objects.published().filter(organisation=OuterRef("pk"))))
-        .order_by("name")
+        .order_by(as_shown("name"), "pk")
         .values_list("slug", "name", "acronym")
     )
     return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]

@@ -1,11 +1,12 @@
 """The meeting filters and sorting on Burmese pages find and order what the page shows, as in English."""
 
 import json
+import re
 
 import pytest
 
 from negotiations.models import Meeting
-from tests.factories import make_meeting
+from tests.factories import make_meeting, make_org
 from tests.i18n.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +44,13 @@ def test_sorting_by_place_on_burmese_pages_orders_the_places_shown(client, seed)
     # Burmese and English places alike, in the order of the text shown.
     burmese = [row["place"] for row in exported(client, "my", "organisation=kio-kia&sort=place")]
     assert "ကကကက" in burmese and "Zzyzx" not in burmese
+
+
+def test_the_organisation_choices_on_burmese_pages_are_in_the_order_of_the_names_shown(client, seed):
+    for name in ("Zeta Front", "Beta Front", "Alpha Front"):
+        make_meeting(make_org(name=name))
+    html = client.get(url("negotiations:meeting-list", "my")).content.decode()
+    choices = re.search(r'<select name="organisation".*?</select>', html, re.S).group(0)
+    names = re.findall(r'<option value="[^"]+"[^>]*>([^<]*)<', choices)
+    assert names == sorted(names)
+    assert {"Alpha Front", "Beta Front", "Zeta Front"} <= set(names)
