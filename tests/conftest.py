@@ -15,3 +15,18 @@ def empty_cache():
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language, whatever language earlier requests left active.
+
+    Django's locale middleware activates the page's language in the thread and leaves it active, and
+    modeltranslation then writes `place="…"` into that language's column.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

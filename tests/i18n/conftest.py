@@ -1,4 +1,3 @@
-import pytest
 from django.urls import reverse
 from django.utils import translation
 
@@ -7,9 +6,3 @@ def url(name, language, query="", **kwargs):
     """A public page's path in one language, e.g. url("negotiations:meeting-list", "my")."""
     with translation.override(language):
         return reverse(name, kwargs=kwargs or None) + (f"?{query}" if query else "")
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    translation.activate("en")
