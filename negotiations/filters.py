@@ -4,10 +4,11 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
 from orgs.models import Organisation, PersonAlias
 from peacetracker.cache import generation_cached
-from peacetracker.translation import any_language
+from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 from .models import Meeting, MeetingParticipant, Statement
@@ -22,7 +23,7 @@ def _organisations_with_published_meetings():
     rows = (
         Organisation.objects.published()
         .filter(Exists(Meeting.objects.published().filter(organisation=OuterRef("pk"))))
-        .order_by("name")
+        .order_by(as_shown("name"), "pk")
         .values_list("slug", "name", "acronym")
     )
     return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]
@@ -34,6 +35,18 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", QuickNumberInput)
         super().__init__(*args, **kwargs)
+
+
+class ShownOrderingFilter(django_filters.OrderingFilter):
+    """Sorting that orders translated text as readers see it: in their language, or the fallback's."""
+
+    def get_ordering_value(self, param):
+        ordering = super().get_ordering_value(param)
+        name = ordering.removeprefix("-")
+        if name not in translator.get_options_for_model(self.model).all_fields:
+            return ordering
+        shown = as_shown(name)
+        return shown.desc() if ordering.startswith("-") else shown.asc()
 
 
 class MeetingFilter(django_filters.FilterSet):
@@ -58,7 +71,7 @@ class MeetingFilter(django_filters.FilterSet):
         method="filter_location", label=_("Location"), max_length=100, widget=QuickTextInput
     )
     country = django_filters.CharFilter(
-        field_name="country", lookup_expr="iexact", label=_("Country"), max_length=100, widget=QuickTextInput
+        method="filter_country", label=_("Country"), max_length=100, widget=QuickTextInput
     )
     format = django_filters.ChoiceFilter(
         choices=Meeting.Format.choices, label=_("Format"), empty_label=_("Any"), widget=QuickSelect
@@ -72,7 +85,7 @@ class MeetingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text", label=_("Text"), max_length=200, widget=QuickTextInput
     )
-    sort = django_filters.OrderingFilter(
+    sort = ShownOrderingFilter(
         fields=(("date", "date"), ("number", "number"), ("place", "place")),
         field_labels={"date": _("Date"), "number": _("Number"), "place": _("Place")},
         label=_("Sort"),
@@ -90,6 +103,9 @@ class MeetingFilter(django_filters.FilterSet):
             | any_language("region", "icontains", value)
             | any_language("country", "icontains", value)
         )
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(any_language("country", "iexact", value))
 
     def filter_participant(self, queryset, name, value):
         aliases = PersonAlias.objects.filter(person=OuterRef("person"), name__icontains=value)

@@ -1,10 +1,12 @@
 """Registration of content models for English and Burmese text, with their version history kept in step."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from modeltranslation.translator import TranslationOptions, translator
-from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 from simple_history.models import transform_field
 
 
@@ -64,3 +66,16 @@ def any_language(field, lookup, value):
     for language, _name in settings.LANGUAGES:
         condition |= Q(**{f"{prefix}{build_localized_fieldname(name, language)}__{lookup}": value})
     return condition
+
+
+def as_shown(field):
+    """The text a reader of the current language sees, as an expression: `order_by(as_shown("place").asc())`.
+
+    Left alone, modeltranslation would order by the reader's language alone, so Burmese pages would sort
+    every place without a Burmese name as if it were empty, though they show its English name.
+    """
+    versions = [
+        NullIf(F(build_localized_fieldname(field, language)), Value(""))
+        for language in resolution_order(get_language())
+    ]
+    return Coalesce(*versions) if len(versions) > 1 else versions[0]

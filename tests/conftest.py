@@ -18,10 +18,15 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def english_by_default():
-    """Each test starts and ends in English: a request under /my/ leaves Burmese active in its thread."""
+def default_language():
+    """Each test starts in the site's default language, whatever language earlier requests left active.
+
+    Django's locale middleware activates the page's language in the thread and leaves it active, and
+    modeltranslation then writes `place="…"` into that language's column.
+    """
+    from django.conf import settings
     from django.utils import translation
 
-    translation.activate("en")
+    translation.activate(settings.LANGUAGE_CODE)
     yield
-    translation.activate("en")
+    translation.activate(settings.LANGUAGE_CODE)

@@ -1,8 +1,10 @@
 """In real Chromium, the strict Content-Security-Policy blocks nothing the public site or the admin uses."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from negotiations.models import Agreement, Development, Meeting, Statement
 from orgs.models import Organisation, Person
@@ -66,7 +68,13 @@ def site(transactional_db):
     return {"kio": kio, "meeting": meeting, "draft": draft}
 
 
-def public_urls(site):
+def public_urls(site, language):
+    """Every kind of public page, in one language."""
+    with translation.override(language):
+        return _public_urls(site)
+
+
+def _public_urls(site):
     person = Person.objects.published().first()
     return [
         reverse("home"),
@@ -108,8 +116,9 @@ def admin_urls(site):
     ]
 
 
-def test_public_pages_raise_no_csp_violations(watched_page, site):
-    found = {url: visit(watched_page, url) for url in public_urls(site)}
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_public_pages_raise_no_csp_violations(watched_page, site, language):
+    found = {url: visit(watched_page, url) for url in public_urls(site, language)}
     assert {url: v for url, v in found.items() if v} == {}
 
 

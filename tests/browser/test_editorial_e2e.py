@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from negotiations.models import Agreement, Meeting
 from tests.hardening.people import admin_log_in, make_role_user
@@ -13,6 +14,8 @@ from tests.hardening.people import admin_log_in, make_role_user
 pytestmark = pytest.mark.browser
 
 REJECTION = "The source dates this meeting 6 March, not 5 March."
+PLACE_MY = "လိုင်ဇာ"
+DETAILS_MY = "စစ်ဘေးရှောင်များ ပြန်လည်နေရာချထားရေး ဆွေးနွေးမှု။"
 
 
 @pytest.fixture
@@ -62,18 +65,20 @@ def test_a_meeting_goes_from_draft_through_rejection_to_the_public_list_and_expo
     editor.get_by_label("Number").fill("24")
     editor.locator("#id_date").fill("2024-03-05")
     editor.locator("#id_date_precision").select_option("day")
-    editor.locator("#id_place").fill("Laiza")
-    editor.locator("#id_region").fill("Kachin State")
-    editor.locator("#id_country").fill("Myanmar")
+    editor.locator("#id_place_en").fill("Laiza")
+    editor.locator("#id_region_en").fill("Kachin State")
+    editor.locator("#id_country_en").fill("Myanmar")
     editor.locator("#id_format").select_option("formal")
     editor.locator("#id_outcome").select_option("continue")
-    editor.locator("#id_details").fill("Talks on the return of displaced people.")
+    editor.locator("#id_details_en").fill("Talks on the return of displaced people.")
+    editor.locator("#id_place_my").fill(PLACE_MY)
+    editor.locator("#id_details_my").fill(DETAILS_MY)
     editor.get_by_role("button", name="Add another Meeting participant").click()
     editor.get_by_role("button", name="Add another Meeting participant").click()
     editor.locator("#id_participants-0-side").select_option("organisation")
-    editor.locator("#id_participants-0-label").fill("Gen. Gun Maw")
+    editor.locator("#id_participants-0-label_en").fill("Gen. Gun Maw")
     editor.locator("#id_participants-1-side").select_option("government")
-    editor.locator("#id_participants-1-label").fill("U Aung Min")
+    editor.locator("#id_participants-1-label_en").fill("U Aung Min")
     editor.get_by_role("button", name="Save and continue editing").first.click()
     assert "Saved as a draft" in editor.locator(".messagelist").inner_text()
     meeting = Meeting.objects.get(number=24, organisation__slug="kio-kia")
@@ -83,7 +88,7 @@ def test_a_meeting_goes_from_draft_through_rejection_to_the_public_list_and_expo
 
     # And an agreement with two points from that meeting.
     editor.goto(reverse("admin:negotiations_agreement_add"))
-    editor.get_by_label("Title").fill("Laiza 2-point agreement")
+    editor.locator("#id_title_en").fill("Laiza 2-point agreement")
     editor.locator("#id_kind").select_option("bilateral")
     choose(editor, "parties", "Kachin", "Kachin Independence Organisation")
     choose(editor, "meeting", "Laiza", "#24")
@@ -91,9 +96,9 @@ def test_a_meeting_goes_from_draft_through_rejection_to_the_public_list_and_expo
     editor.get_by_role("button", name="Add another Agreement point").click()
     editor.get_by_role("button", name="Add another Agreement point").click()
     editor.locator("#id_points-0-number").fill("1")
-    editor.locator("#id_points-0-text").fill("Both sides will help displaced people return.")
+    editor.locator("#id_points-0-text_en").fill("Both sides will help displaced people return.")
     editor.locator("#id_points-1-number").fill("2")
-    editor.locator("#id_points-1-text").fill("Both sides will meet again within a month.")
+    editor.locator("#id_points-1-text_en").fill("Both sides will meet again within a month.")
     editor.get_by_role("button", name="Save and continue editing").first.click()
     agreement = Agreement.objects.get(title="Laiza 2-point agreement")
     assert list(agreement.points.values_list("number", flat=True)) == [1, 2]
@@ -152,3 +157,11 @@ def test_a_meeting_goes_from_draft_through_rejection_to_the_public_list_and_expo
     reader.goto(meeting.get_absolute_url())
     assert "Laiza 2-point agreement" in reader.content()
     assert "Both sides will meet again within a month." in reader.content()
+
+    # A Burmese reader reads the Burmese the editor wrote.
+    with translation.override("my"):
+        reader.goto(meeting.get_absolute_url())
+    main = reader.locator("main").inner_text()
+    assert PLACE_MY in main
+    assert DETAILS_MY in main
+    assert "Talks on the return of displaced people." not in main

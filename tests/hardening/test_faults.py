@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from negotiations.models import Development, Meeting
 from orgs.models import Organisation
@@ -104,10 +105,10 @@ def test_a_database_error_while_approving_a_pending_change_keeps_the_published_v
     data = form_data(editor.get(url))
     data.update(
         {
-            "details": "Changed by the editor.",
+            "details_en": "Changed by the editor.",
             "participants-TOTAL_FORMS": "1",
             "participants-0-side": "government",
-            "participants-0-label": "U Aung Min",
+            "participants-0-label_en": "U Aung Min",
             "participants-0-order": "0",
         }
     )
@@ -163,9 +164,13 @@ def every_row():
             use_natural_primary_keys=True,
         )
         rows[model._meta.label_lower] = sorted(
-            json.dumps(row, sort_keys=True) for row in json.loads(serialized)
+            json.dumps(row, sort_keys=True, ensure_ascii=False) for row in json.loads(serialized)
         )
     return rows
+
+
+BURMESE_PLACE = "လိုင်ဇာ"
+BURMESE_PENDING = "အတည်ပြုချက် စောင့်ဆိုင်းဆဲ။"
 
 
 @pytest.fixture
@@ -175,7 +180,7 @@ def lived_in(transactional_db):
     editor, moderator = make_role_user("editor"), make_role_user("moderator")
     make_role_user("superuser")
     kio = Organisation.objects.get(slug="kio-kia")
-    draft = make_meeting(kio, number=40, status="draft", place="Laiza")
+    draft = make_meeting(kio, number=40, status="draft", place_en="Laiza", place_my=BURMESE_PLACE)
     services.moderation_transition(draft, editor, Action.SUBMITTED)
     services.moderation_transition(draft, moderator, Action.REJECTED, "Which source says so?")
     services.moderation_transition(draft, editor, Action.SUBMITTED)
@@ -184,8 +189,9 @@ def lived_in(transactional_db):
     client.force_login(editor)
     url = reverse("admin:negotiations_meeting_change", args=[draft.pk])
     data = form_data(client.get(url))
-    data["details"] = "Awaiting approval."
-    client.post(url, data)
+    data["details_en"] = "Awaiting approval."
+    data["details_my"] = BURMESE_PENDING
+    assert client.post(url, data).status_code == 302
     client.force_login(moderator)
     development = Development.objects.filter(organisation=kio).first()
     client.post(reverse("admin:negotiations_development_delete", args=[development.pk]), {"post": "yes"})
@@ -200,6 +206,9 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_version_and_aud
     assert len(before["negotiations.historicalmeeting"]) > Meeting.objects.count()
     assert len(before["admin.logentry"]) >= 1
     assert any('"-"' in row for row in before["negotiations.historicaldevelopment"])
+    # Both languages of the text, in the rows and in every version of them.
+    assert sum(BURMESE_PLACE in row for row in before["negotiations.historicalmeeting"]) >= 5
+    assert any(BURMESE_PENDING in row for row in before["peacetracker.pendingchange"])
 
     backup = tmp_path / "backup.json.gz"
     call_command("backup", str(backup), verbosity=0)
@@ -222,7 +231,11 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_version_and_aud
     meeting = Meeting.objects.get(number=40, organisation__slug="kio-kia")
     page = client.get(reverse("admin:negotiations_meeting_moderation", args=[meeting.pk]))
     assert "Awaiting approval." in page.text
+    assert BURMESE_PENDING in page.text
     assert "Which source says so?" in page.text
+    with translation.override("my"):
+        burmese_page = client.get(meeting.get_absolute_url())
+    assert BURMESE_PLACE in burmese_page.text
 
 
 def test_restore_refuses_a_database_that_already_has_content(lived_in, tmp_path):

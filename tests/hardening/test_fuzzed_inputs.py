@@ -15,9 +15,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django import forms
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +29,9 @@ from orgs.models import ClashEvent, ClashFigure, Organisation
 from tests.factories import make_meeting, make_org, make_statement
 
 HIDDEN = "Hiddenmarker"
+# The Burmese text of the same hidden rows.
+HIDDEN_MY = "ဝှက်ထားချက်"
+LANGUAGES = [code for code, _name in django_settings.LANGUAGES]
 FUZZ = settings(
     max_examples=200,
     deadline=None,
@@ -112,6 +117,17 @@ def body_of(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
+def localized(path, language):
+    """A public path in one language."""
+    with translation.override(language):
+        return reverse(path)
+
+
+def versions(obj, name):
+    """Every language's version of a translated field: what the filters search."""
+    return [getattr(obj, f"{name}_{code}") for code in LANGUAGES]
+
+
 def matches_text(needle, *haystacks):
     """Whether `needle` is in any haystack, case-insensitively, as SQLite or PostgreSQL would find it."""
     return any(needle.lower() in (h or "").lower() or needle in (h or "") for h in haystacks)
@@ -123,13 +139,34 @@ def site(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_seed", verbosity=0)
         kio = Organisation.objects.get(slug="kio-kia")
-        hidden_org = make_org(name=f"{HIDDEN} Org", slug="hidden-org", status="draft", headquarters=HIDDEN)
+        hidden_org = make_org(
+            name_en=f"{HIDDEN} Org",
+            name_my=HIDDEN_MY,
+            slug="hidden-org",
+            status="draft",
+            headquarters_en=HIDDEN,
+            headquarters_my=HIDDEN_MY,
+        )
+        hidden_meeting = {
+            "place_en": HIDDEN,
+            "place_my": HIDDEN_MY,
+            "details_my": HIDDEN_MY,
+            "country": "China",
+            "date": datetime.date(2013, 5, 1),
+        }
         for status in ("draft", "in_review", "unpublished"):
-            make_meeting(kio, status=status, place=HIDDEN, country="China", date=datetime.date(2013, 5, 1))
-            make_statement(kio, status=status, title=HIDDEN)
-            ClashFigure.objects.create(organisation=kio, year=2012, count=1, status=status, printed_as=HIDDEN)
-        make_meeting(hidden_org, place=HIDDEN, country="China", date=datetime.date(2013, 5, 1))
-        make_statement(hidden_org, title=HIDDEN)
+            make_meeting(kio, status=status, **hidden_meeting)
+            make_statement(kio, status=status, title_en=HIDDEN, title_my=HIDDEN_MY)
+            ClashFigure.objects.create(
+                organisation=kio,
+                year=2012,
+                count=1,
+                status=status,
+                printed_as_en=HIDDEN,
+                printed_as_my=HIDDEN_MY,
+            )
+        make_meeting(hidden_org, **hidden_meeting)
+        make_statement(hidden_org, title_en=HIDDEN, title_my=HIDDEN_MY)
         ClashEvent.objects.create(
             event_id_cnty="HID1",
             event_date=datetime.date(2013, 1, 1),
@@ -217,11 +254,17 @@ def meeting_expectation(site, params):
     usable, location = text_ok(params.get("location"), 100)
     ok &= usable
     if location:
-        checks.append(lambda m, v=location: matches_text(v, m.place, m.region, m.country))
+        checks.append(
+            lambda m, v=location: matches_text(
+                v, *versions(m, "place"), *versions(m, "region"), *versions(m, "country")
+            )
+        )
     usable, country = text_ok(params.get("country"), 100)
     ok &= usable
     if country:
-        checks.append(lambda m, v=country: m.country.lower() == v.lower() or m.country == v)
+        checks.append(
+            lambda m, v=country: any(c and (c.lower() == v.lower() or c == v) for c in versions(m, "country"))
+        )
     for name, allowed in (("format", MEETING_FORMATS), ("outcome", MEETING_OUTCOMES)):
         usable, choice = choice_ok(params.get(name), allowed)
         ok &= usable
@@ -236,15 +279,16 @@ def meeting_expectation(site, params):
 
 
 @settings(FUZZ, max_examples=400)
-@given(some_of(MEETING_PARAMS))
-def test_meeting_list_and_both_exports_survive_any_filter(client, site, params):
+@given(some_of(MEETING_PARAMS), st.sampled_from(LANGUAGES))
+def test_meeting_list_and_both_exports_survive_any_filter(client, site, params, language):
     usable, checks = meeting_expectation(site, params)
-    page = client.get(reverse("negotiations:meeting-list"), params)
-    as_csv = client.get(reverse("negotiations:meeting-export-csv"), params)
-    as_json = client.get(reverse("negotiations:meeting-export-json"), params)
+    page = client.get(localized("negotiations:meeting-list", language), params)
+    as_csv = client.get(localized("negotiations:meeting-export-csv", language), params)
+    as_json = client.get(localized("negotiations:meeting-export-json", language), params)
 
     assert page.status_code == 200
-    assert HIDDEN.encode() not in page.content
+    assert HIDDEN not in page.text
+    assert HIDDEN_MY not in page.text
     event("a form error" if not usable else "filters used")
     if not usable:
         assert 'role="alert"' in page.text
@@ -262,6 +306,7 @@ def test_meeting_list_and_both_exports_survive_any_filter(client, site, params):
     csv_ids = [int(r["id"]) for r in csv.DictReader(io.StringIO(body_of(as_csv).decode("utf-8-sig")))]
     assert csv_ids == ids
     assert HIDDEN not in body_of(as_csv).decode("utf-8-sig")
+    assert HIDDEN_MY not in body_of(as_csv).decode("utf-8-sig")
     assert set(ids) <= set(site["meetings"])
     assert page.context["paginator"].count == len(ids)
     for pk in ids:
@@ -388,10 +433,15 @@ def test_clashes_page_and_both_clash_exports_survive_any_filter(client, site, pa
 
 @FUZZ
 @given(
-    st.one_of(HOSTILE, RANDOM_TEXT, st.sampled_from(["Kachin", "kio", "Aung Min", "ceasefire 1994", HIDDEN]))
+    st.one_of(
+        HOSTILE,
+        RANDOM_TEXT,
+        st.sampled_from(["Kachin", "kio", "Aung Min", "ceasefire 1994", HIDDEN, HIDDEN_MY]),
+    ),
+    st.sampled_from(LANGUAGES),
 )
-def test_search_survives_any_query_and_finds_only_published_content(client, site, q):
-    response = client.get(reverse("search"), {"q": q})
+def test_search_survives_any_query_and_finds_only_published_content(client, site, q, language):
+    response = client.get(localized("search", language), {"q": q})
     assert response.status_code == 200
     usable = text_ok(q, 200)[0]
     event("a form error" if not usable else "searched")
@@ -402,7 +452,7 @@ def test_search_survives_any_query_and_finds_only_published_content(client, site
         assert all(item.status == "published" for item in group.results)
         organisations = [getattr(item, "organisation", None) for item in group.results]
         assert all(org is None or org.status == "published" for org in organisations)
-    if HIDDEN in q.split():
+    if HIDDEN in q.split() or HIDDEN_MY in q.split():
         assert response.context["total"] == 0
 
 

@@ -1,7 +1,8 @@
 """Hostile text typed into any reader-facing field is shown as text on every page, export and feed.
 
-The fields come from the models' own `_meta`: every editable text field of every editorial model (and the
-imported clash events), so a field added later is attacked without touching this file.
+The fields come from the models' own `_meta` and modeltranslation's registry: every editable text field of
+every editorial model (and the imported clash events), in each language of a translated one, so a field or a
+language added later is attacked without touching this file.
 """
 
 import csv
@@ -13,8 +14,12 @@ from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils import translation
+from modeltranslation.translator import NotRegistered, translator
+from modeltranslation.utils import build_localized_fieldname
 
 from negotiations.models import (
     Agreement,
@@ -47,6 +52,7 @@ from tests.admin_forms import form_data
 pytestmark = pytest.mark.django_db
 
 PUBLIC_MODELS = [*editorial_models(), ClashEvent]
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 # Fields readers never see as text, by design: the date as published is shown on meeting pages only;
@@ -60,16 +66,40 @@ NOT_SHOWN_TO_READERS = {
 }
 
 
+def translated_names(model):
+    """The names of a model's fields that have a version in every language."""
+    try:
+        return set(translator.get_options_for_model(model).all_fields)
+    except NotRegistered:
+        return set()
+
+
 def text_fields(model):
-    """The fields of a model an editor (or an import) fills with free text."""
-    return [
-        field
-        for field in model._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField)
-        and field.editable
-        and not field.choices
-        and not isinstance(field, models.SlugField)
-    ]
+    """(name, language, column) for every column an editor (or an import) fills with free text.
+
+    A translated field is one column per language (`details_en`, `details_my`); its own column is left out,
+    as modeltranslation reads and writes it through the reader's language. Language is None for the others.
+    """
+    translated = translated_names(model)
+    language_columns = {build_localized_fieldname(name, code) for name in translated for code in LANGUAGES}
+    columns = []
+    for field in model._meta.concrete_fields:
+        if (
+            not isinstance(field, models.CharField | models.TextField)
+            or not field.editable
+            or field.choices
+            or isinstance(field, models.SlugField)
+            or field.name in language_columns
+        ):
+            continue
+        if field.name in translated:
+            columns += [
+                (field.name, code, model._meta.get_field(build_localized_fieldname(field.name, code)))
+                for code in LANGUAGES
+            ]
+        else:
+            columns.append((field.name, None, field))
+    return columns
 
 
 def payload(marker, field):
@@ -182,12 +212,12 @@ def hostile(django_db_setup, django_db_blocker):
         ]
         markers = {}
         for number, (row, keep) in enumerate(rows):
-            for field in text_fields(type(row)):
-                if field.name in keep:
+            for name, language, column in text_fields(type(row)):
+                if name in keep:
                     continue
                 marker = f"zq{number:02d}{len(markers):03d}"
-                setattr(row, field.name, payload(marker, field))
-                markers[marker] = (type(row)._meta.label_lower, field.name)
+                setattr(row, column.name, payload(marker, column))
+                markers[marker] = (type(row)._meta.label_lower, name, language)
             row.save()
         yield {
             "markers": markers,
@@ -200,7 +230,13 @@ def hostile(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def public_pages(hostile):
+def public_pages(hostile, language):
+    """Every public page in one language, some with attacks in their query string."""
+    with translation.override(language):
+        return _public_pages(hostile)
+
+
+def _public_pages(hostile):
     attack = payload("zqreflected", models.TextField())
     return [
         reverse("home"),
@@ -227,14 +263,15 @@ def public_pages(hostile):
     ]
 
 
-def data_urls():
-    return [
-        reverse("negotiations:meeting-export-csv"),
-        reverse("negotiations:meeting-export-json"),
-        reverse("orgs:clashes-export-csv"),
-        reverse("orgs:clash-events-export-csv"),
-        reverse("negotiations:statement-feed"),
-    ]
+def data_urls(language):
+    with translation.override(language):
+        return [
+            reverse("negotiations:meeting-export-csv"),
+            reverse("negotiations:meeting-export-json"),
+            reverse("orgs:clashes-export-csv"),
+            reverse("orgs:clash-events-export-csv"),
+            reverse("negotiations:statement-feed"),
+        ]
 
 
 def _query(**params):
@@ -242,50 +279,70 @@ def _query(**params):
 
 
 def test_every_public_model_has_a_hostile_row(hostile):
-    attacked = {label for label, _name in hostile["markers"].values()}
+    attacked = {label for label, _name, _language in hostile["markers"].values()}
     assert attacked == {model._meta.label_lower for model in PUBLIC_MODELS}
+
+
+def test_every_translated_field_is_attacked_in_every_language(hostile):
+    attacked = {(label, name, language) for label, name, language in hostile["markers"].values()}
+    for model in PUBLIC_MODELS:
+        for name in translated_names(model):
+            if (model._meta.label_lower, name, None) in attacked:
+                continue
+            for language in LANGUAGES:
+                assert (model._meta.label_lower, name, language) in attacked
 
 
 def test_no_page_turns_hostile_text_into_markup_or_script_links(client, hostile):
     injected = {}
-    for url in public_pages(hostile):
-        response = client.get(url)
-        assert response.status_code == 200, url
-        found, _text = read_html(response.text)
-        if found:
-            injected[url] = found
+    for language in LANGUAGES:
+        for url in public_pages(hostile, language):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            found, _text = read_html(response.text)
+            if found:
+                injected[url] = found
     assert injected == {}
 
 
 def test_every_reader_facing_field_is_shown_as_the_text_typed(client, hostile):
-    lines = []
-    for url in public_pages(hostile):
-        _found, text = read_html(client.get(url).text)
-        lines += text.splitlines()
-    for url in data_urls():
-        response = client.get(url)
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        lines += body.decode("utf-8-sig").splitlines()
-    shown = set()
-    for marker, (label, name) in hostile["markers"].items():
+    lines = {}
+    for language in LANGUAGES:
+        lines[language] = []
+        for url in public_pages(hostile, language):
+            _found, text = read_html(client.get(url).text)
+            lines[language] += text.splitlines()
+        for url in data_urls(language):
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            lines[language] += body.decode("utf-8-sig").splitlines()
+    expected, shown = set(), set()
+    for marker, (label, name, language) in hostile["markers"].items():
         model = next(m for m in PUBLIC_MODELS if m._meta.label_lower == label)
-        typed = payload(marker, model._meta.get_field(name))
-        # Lists cut long text short, so the start of what was typed must appear, as text, on some page.
-        if any(marker in line for line in lines):
-            assert any(typed[:12] in line for line in lines), (label, name)
-            shown.add((label, name))
-    every_field = set(hostile["markers"].values())
-    assert sorted(every_field - shown) == sorted(NOT_SHOWN_TO_READERS), sorted(every_field - shown)
+        column = name if language is None else build_localized_fieldname(name, language)
+        typed = payload(marker, model._meta.get_field(column))
+        # A language's version belongs on that language's pages; untranslated text on every language's.
+        for page_language in LANGUAGES if language is None else [language]:
+            expected.add((label, name, page_language))
+            # Lists cut long text short, so the start of what was typed must appear, as text, on some page.
+            if any(marker in line for line in lines[page_language]):
+                assert any(typed[:12] in line for line in lines[page_language]), (label, name, page_language)
+                shown.add((label, name, page_language))
+    hidden = {(label, name, language) for label, name in NOT_SHOWN_TO_READERS for language in LANGUAGES}
+    assert sorted(expected - shown) == sorted(hidden), sorted(expected - shown)
 
 
-def test_the_exports_keep_hostile_text_as_data_and_defuse_formulas(client, hostile):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_exports_keep_hostile_text_as_data_and_defuse_formulas(client, hostile, language):
     shown = set()
     for name in (
         "negotiations:meeting-export-csv",
         "orgs:clashes-export-csv",
         "orgs:clash-events-export-csv",
     ):
-        response = client.get(reverse(name))
+        with translation.override(language):
+            url = reverse(name)
+        response = client.get(url)
         assert response["Content-Type"].startswith("text/csv")
         assert response["Content-Disposition"].startswith("attachment")
         body = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -297,41 +354,46 @@ def test_the_exports_keep_hostile_text_as_data_and_defuse_formulas(client, hosti
                     assert cell.startswith("'=") or cell.startswith("javascript:") or cell.startswith("'"), (
                         cell
                     )
+    # Each export holds the reader's language version of the translated text, and the untranslated text.
     assert {hostile["markers"][m] for m in shown} >= {
-        ("negotiations.meeting", "place"),
-        ("negotiations.meeting", "details"),
-        ("negotiations.meetingparticipant", "label"),
-        ("orgs.clashfigure", "printed_as"),
-        ("orgs.clashevent", "notes"),
-        ("orgs.clashevent", "actor1"),
+        ("negotiations.meeting", "place", language),
+        ("negotiations.meeting", "details", language),
+        ("negotiations.meetingparticipant", "label", language),
+        ("orgs.clashfigure", "printed_as", language),
+        ("orgs.clashevent", "notes", None),
+        ("orgs.clashevent", "actor1", None),
     }
 
 
-def test_the_json_export_returns_hostile_text_exactly_as_typed(client, hostile):
-    response = client.get(reverse("negotiations:meeting-export-json"))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_json_export_returns_hostile_text_exactly_as_typed(client, hostile, language):
+    with translation.override(language):
+        response = client.get(reverse("negotiations:meeting-export-json"))
     assert response["Content-Type"] == "application/json"
     assert response["X-Content-Type-Options"] == "nosniff"
     (row,) = json.loads(b"".join(response.streaming_content) if response.streaming else response.content)[
         "results"
     ]
     meeting = Meeting.objects.get(pk=hostile["meeting"].pk)
-    for field in ("place", "region", "country", "details", "date_as_published"):
-        stored = getattr(meeting, "date_text" if field == "date_as_published" else field)
-        assert row[field] == stored
+    for field in ("place", "region", "country", "details"):
+        assert row[field] == getattr(meeting, build_localized_fieldname(field, language))
+    assert row["date_as_published"] == meeting.date_text
 
 
-def test_the_atom_feed_escapes_hostile_text_in_titles_and_summaries(client, hostile):
-    response = client.get(reverse("negotiations:statement-feed"))
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_atom_feed_escapes_hostile_text_in_titles_and_summaries(client, hostile, language):
+    with translation.override(language):
+        response = client.get(reverse("negotiations:statement-feed"))
     assert response.status_code == 200
     feed = ET.fromstring(response.content)
     (entry,) = feed.findall(f"{ATOM}entry")
     statement = Statement.objects.get(organisation=hostile["org"])
-    assert entry.find(f"{ATOM}title").text == statement.title
+    assert entry.find(f"{ATOM}title").text == getattr(statement, build_localized_fieldname("title", language))
     summary = entry.find(f"{ATOM}summary")
     found, text = read_html(summary.text)
     assert found == []
-    assert statement.summary in text
-    assert statement.quote in text
+    assert getattr(statement, build_localized_fieldname("summary", language)) in text
+    assert getattr(statement, build_localized_fieldname("quote", language)) in text
     for link in entry.findall(f"{ATOM}link"):
         assert not link.get("href", "").lower().startswith("javascript:")
 

@@ -1,0 +1,56 @@
+"""The meeting filters and sorting on Burmese pages find and order what the page shows, as in English."""
+
+import json
+import re
+
+import pytest
+
+from negotiations.models import Meeting
+from tests.factories import make_meeting, make_org
+from tests.i18n.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+def exported(client, language, query):
+    response = client.get(url("negotiations:meeting-export-json", language, query))
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)["results"]
+
+
+def test_a_country_filter_finds_the_same_meetings_on_burmese_pages(client, seed):
+    english = [row["id"] for row in exported(client, "en", "country=china")]
+    assert len(english) >= 2
+    assert [row["id"] for row in exported(client, "my", "country=china")] == english
+
+
+def test_a_country_filter_also_matches_the_burmese_name(client, seed):
+    meeting = Meeting.objects.filter(organisation__slug="kio-kia", country_en="China").first()
+    meeting.country_my = "တရုတ်"
+    meeting.save()
+    for language in ("en", "my"):
+        assert meeting.pk in [row["id"] for row in exported(client, language, "country=တရုတ်")]
+
+
+def test_sorting_by_place_on_burmese_pages_orders_the_places_shown(client, seed):
+    kio = Meeting.objects.filter(organisation__slug="kio-kia").first().organisation
+    make_meeting(kio, number=90, place_en="Zzyzx", place_my="ကကကက")
+    make_meeting(kio, number=91, place_en="Aaa-town")
+    for language in ("en", "my"):
+        for sort in ("place", "-place"):
+            places = [row["place"] for row in exported(client, language, f"organisation=kio-kia&sort={sort}")]
+            assert len(places) > 20
+            assert places == sorted(places, reverse=sort.startswith("-")), (language, sort, places)
+    # Burmese and English places alike, in the order of the text shown.
+    burmese = [row["place"] for row in exported(client, "my", "organisation=kio-kia&sort=place")]
+    assert "ကကကက" in burmese and "Zzyzx" not in burmese
+
+
+def test_the_organisation_choices_on_burmese_pages_are_in_the_order_of_the_names_shown(client, seed):
+    for name in ("Zeta Front", "Beta Front", "Alpha Front"):
+        make_meeting(make_org(name=name))
+    html = client.get(url("negotiations:meeting-list", "my")).content.decode()
+    choices = re.search(r'<select name="organisation".*?</select>', html, re.S).group(0)
+    names = re.findall(r'<option value="[^"]+"[^>]*>([^<]*)<', choices)
+    assert names == sorted(names)
+    assert {"Alpha Front", "Beta Front", "Zeta Front"} <= set(names)
