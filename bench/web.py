@@ -52,7 +52,23 @@ def manage(*args, env=None, **kwargs):
     )
 
 
+def dataset_is_current():
+    """True if the synthetic file has every migration applied (it was made before a schema change if not)."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment["PEACETRACKER_SQLITE_PATH"] = str(DATA)
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+    )
+    return check.returncode == 0
+
+
 def ensure_dataset(scale, regenerate):
+    if DATA.exists() and not regenerate and not dataset_is_current():
+        say("The synthetic dataset predates the current migrations: generating it again")
+        regenerate = True
     if regenerate and DATA.exists():
         for path in DATA.parent.glob(DATA.name + "*"):
             path.unlink()
