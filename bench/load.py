@@ -78,7 +78,7 @@ from orgs.models import ClashEvent
 
 meeting = Meeting.objects.get(pk={pk})
 print(json.dumps({{
-    "details": meeting.details,
+    "details": meeting.details_en if hasattr(meeting, "details_en") else meeting.details,
     "versions": meeting.history.count(),
     "events": ClashEvent.objects.filter(event_id_cnty__startswith="LOAD").count(),
 }}))
@@ -256,12 +256,14 @@ def editor(port, admin, meeting_pk, stop, outcome):
         status, _location, page = browser.request("GET", change)
         parser = FormFields("meeting_form")
         parser.feed(page)
-        fields = dict((name, value) for name, value in parser.fields)
-        if status != 200 or "details" not in fields:
-            failures.append(f"GET change form: HTTP {status}")
+        names = {name for name, _value in parser.fields}
+        # The English version of the text when the site keeps both languages, else the one field.
+        field = next((name for name in ("details_en", "details") if name in names), None)
+        if status != 200 or field is None:
+            failures.append(f"GET change form: HTTP {status}, details field: {field}")
             break
         text = f"Edited under load, save {saves + 1} at {time.time():.3f}"
-        form = [(name, text if name == "details" else value) for name, value in parser.fields]
+        form = [(name, text if name == field else value) for name, value in parser.fields]
         form.append(("_continue", "Save and continue editing"))
         status, location, page = browser.request("POST", change, form)
         if status == 302:
