@@ -18,9 +18,11 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re, get_cache_key, has_vary_header, learn_cache_key
 from django.utils.translation import get_language, get_language_from_path
 
-from .roles import editorial_models
+from .moderation import Moderated
+from .roles import editorial_models, moderated_owners
 
 GENERATION_KEY = "peacetracker:content-generation"
+HIDDEN_STATES = {Moderated.Status.DRAFT, Moderated.Status.IN_REVIEW, Moderated.Status.UNPUBLISHED}
 MESSAGES_COOKIE = "messages"
 
 
@@ -58,8 +60,30 @@ def generation_cached(key, compute):
     return value
 
 
+def change_may_show(instance, created=False):
+    """False only for a row no reader can have seen or will see: content that is not published and was
+    not published when read, or a new row of such content (a participant added to a draft meeting).
+
+    Editors save drafts all day; retiring every cached page on each of those saves would leave readers
+    with no cache at all. Anything uncertain (a row not read from the database, an edit to a row that
+    belongs to content) counts as visible.
+    """
+    if isinstance(instance, Moderated):
+        if instance.status == Moderated.Status.PUBLISHED:
+            return True
+        if created:
+            return False
+        return getattr(instance, "stored_status", None) not in HIDDEN_STATES
+    if created:
+        owners = moderated_owners(instance)
+        return not owners or any(change_may_show(owner) for owner in owners)
+    return True
+
+
 def _content_changed(sender, using="default", action="post_", **kwargs):
     if not action.startswith("post_"):
+        return
+    if "pk_set" not in kwargs and not change_may_show(kwargs["instance"], kwargs.get("created", False)):
         return
     cache_generation_bump()
     # A reader who rendered between this write and its commit stored the old page under the new

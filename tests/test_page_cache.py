@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from negotiations.models import Meeting
@@ -17,7 +18,7 @@ from peacetracker.cache import PageCacheMiddleware, cache_generation, cache_gene
 from peacetracker.roles import MODERATORS
 from peacetracker.services import moderation_transition
 from peacetracker.settings.base import env_cache
-from tests.factories import make_agreement, make_meeting, make_org
+from tests.factories import make_agreement, make_meeting, make_org, make_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,56 @@ def test_deleting_and_changing_many_to_many_links_retire_cached_pages(client):
     assert cache_generation() != generation
     generation = cache_generation()
     agreement.delete()
+    assert cache_generation() != generation
+
+
+def test_an_editor_working_on_drafts_leaves_readers_cached_pages_alone(client):
+    organisation = make_org()
+    list_url = reverse("negotiations:meeting-list")
+    client.get(list_url)
+    generation = cache_generation()
+    draft = make_meeting(organisation, place="Draftville", status="draft")
+    make_participant(draft, label="U Draft")
+    draft = Meeting.objects.get(pk=draft.pk)
+    draft.details = "Still being written."
+    draft.save()
+    draft.status = "in_review"
+    draft.save()
+    make_meeting(organisation, status="draft").delete()
+    assert cache_generation() == generation
+    response = client.get(list_url)
+    assert response["X-Cache"] == "HIT"
+    assert "Draftville" not in response.content.decode()
+
+
+def test_a_row_readers_could_see_retires_pages_even_when_saved_as_a_draft(client):
+    meeting = make_meeting(place="Seenville")
+    first_version = meeting.history.earliest()
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting.status = "draft"  # taken back without the workflow, e.g. from the shell
+    generation = cache_generation()
+    meeting.save()
+    assert cache_generation() != generation
+
+    # A version restored from history was not read from the table, so its change counts as visible.
+    meeting.status = "published"
+    meeting.save()
+    generation = cache_generation()
+    restored = first_version.instance
+    restored.status = "draft"
+    restored.save()
+    assert cache_generation() != generation
+    assert "Seenville" not in client.get(reverse("negotiations:meeting-list")).content.decode()
+
+
+def test_a_draft_refreshed_after_someone_published_it_counts_as_seen():
+    meeting = make_meeting(status="draft")
+    stale = Meeting.objects.get(pk=meeting.pk)
+    Meeting.objects.filter(pk=meeting.pk).update(status="published")  # another worker publishes it
+    stale.refresh_from_db()
+    stale.status = "unpublished"
+    generation = cache_generation()
+    stale.save()
     assert cache_generation() != generation
 
 
