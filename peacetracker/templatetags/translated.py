@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
+from django.utils import numberformat
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData
@@ -18,6 +18,10 @@ from peacetracker.dates import DatePrecision, format_partial_date
 from peacetracker.numerals import digits_localize
 
 register = template.Library()
+
+# Grouped by thousands with a comma, as `intcomma` does in English and CLDR's Burmese pattern (#,##0) does:
+# Django has no Burmese number formats, so `intcomma` would not group at all under /my/.
+GROUPING = {"decimal_sep": ".", "grouping": 3, "thousand_sep": ",", "force_grouping": True}
 
 # Tags and character references in translated HTML (`&#x27;` in an escaped query) keep their digits.
 MARKUP = re.compile(r"(<[^>]*>|&#?[0-9A-Za-z]+;)")
@@ -116,11 +120,11 @@ def day_date(value, english_format="j F Y"):
 
 @register.filter(is_safe=True)
 def num(value, style="grouped"):
-    """A number, or text with numbers, in the reader's digits, grouped like `intcomma` unless "plain"."""
+    """A number, or text with numbers, in the reader's digits, grouped in thousands unless "plain"."""
     if value is None or value == "":
         return value
     if style != "plain" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        value = intcomma(value)
+        value = numberformat.format(value, **GROUPING)
     if not isinstance(value, SafeData):
         return digits_localize(str(value))
     parts = MARKUP.split(value)

@@ -65,7 +65,7 @@ def test_reader_switches_language_and_keeps_the_filters(page, live_seed):
     page.goto("/en/meetings/?location=Ruili")
     page.get_by_role("link", name="မြန်မာဘာသာ").click()
     page.wait_for_url("**/my/meetings/?location=Ruili")
-    assert page.get_by_role("status").first.inner_text() == "တွေ့ဆုံဆွေးနွေးပွဲ 6 ခု တွေ့ရှိသည်။"
+    assert page.get_by_role("status").first.inner_text() == "တွေ့ဆုံဆွေးနွေးပွဲ ၆ ခု တွေ့ရှိသည်။"
     page.get_by_role("link", name="English").click()
     page.wait_for_url("**/en/meetings/?location=Ruili")
     assert page.get_by_role("status").first.inner_text() == "6 meetings found."
