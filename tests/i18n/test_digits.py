@@ -158,3 +158,11 @@ def test_english_pages_keep_western_digits(client, seed):
     ]:
         assert not re.search("[၀-၉]", get(client, name, "en", **kwargs)), name
     assert "2,400" in get(client, "orgs:clashes", "en")
+
+
+def test_burmese_admin_keeps_western_digits(admin_client, seed):
+    page = admin_client.get(reverse("admin:negotiations_meeting_changelist"), HTTP_ACCEPT_LANGUAGE="my")
+    html = page.content.decode()
+    assert page.status_code == 200 and '<html lang="my"' in html
+    assert "2013 ခုနှစ် မတ်လ 11–12 ရက်" in html
+    assert "၂၀၁၃" not in html
