@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext
 
+from peacetracker.numerals import digits_localize
+
 # Narrow enough that 13-unit text stays readable when a phone scales the chart down.
 WIDTH = 400
 PLOT_LEFT = 48
@@ -165,7 +167,7 @@ def event_year_chart(counts: Mapping[int, int], subject: str = "") -> Chart | No
         return None
     first, last = min(counts), max(counts)
     items = [
-        _Group(year, (_BarSpec(counts.get(year, 0), None, f"{counts.get(year, 0):,}"),))
+        _Group(year, (_BarSpec(counts.get(year, 0), None, _number(counts.get(year, 0))),))
         for year in range(first, last + 1)
     ]
     title = (
@@ -173,7 +175,9 @@ def event_year_chart(counts: Mapping[int, int], subject: str = "") -> Chart | No
         if subject
         else gettext("Events per year")
     )
-    summary = " ".join(f"{year}: {counts.get(year, 0):,}." for year in range(first, last + 1))
+    summary = digits_localize(
+        " ".join(f"{year}: {counts.get(year, 0):,}." for year in range(first, last + 1))
+    )
     description = gettext(
         "Number of recorded events in each year, for the events matching the filters. {summary} "
         "The latest year may be incomplete."
@@ -190,7 +194,9 @@ def _figure_chart(figures):
             missing = (
                 str(previous_year + 1) if year - previous_year == 2 else f"{previous_year + 1}–{year - 1}"
             )
-            items.append(_Gap(gettext("No figures published for {years}").format(years=missing)))
+            items.append(
+                _Gap(gettext("No figures published for {years}").format(years=digits_localize(missing)))
+            )
         items.append(_Group(year, _year_specs([f for f in figures if f.year == year])))
         previous_year = year
     title = gettext("Clashes reported per year: {organisation}").format(organisation=organisation)
@@ -270,12 +276,16 @@ def _label(figure, name_opponent):
 
 
 def _value_text(figure):
-    text = f"{figure.count:,}"
+    text = _number(figure.count)
     if figure.count_high is not None:
-        text += f"–{figure.count_high:,}"
+        text += f"–{_number(figure.count_high)}"
     if figure.qualifier != "exact":
         text = f"{figure.get_qualifier_display()} {text}"
     return text
+
+
+def _number(value):
+    return digits_localize(f"{value:,}")
 
 
 def _describe(items):
@@ -287,7 +297,7 @@ def _describe(items):
         reports = "; ".join(
             f"{spec.value_text}{' ' + spec.label if spec.label else ''}" for spec in item.specs
         )
-        sentences.append(f"{item.year}: {reports}.")
+        sentences.append(f"{digits_localize(str(item.year))}: {reports}.")
     return " ".join(sentences)
 
 
@@ -373,7 +383,7 @@ def _layout(key, title, description, axis_label, items, separated=True):
         groups.append(YearGroup(item.year, first.label_y or first.value_y, tuple(bars)))
     plot_bottom = round(y + 4, 2)
     ticks = tuple(
-        Tick(value, round(PLOT_LEFT + length(value), 2), f"{value:,}")
+        Tick(value, round(PLOT_LEFT + length(value), 2), _number(value))
         for value in range(0, axis_max + 1, step)
     )
     return Chart(

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .numerals import digits_localize
+
 
 class DatePrecision(models.TextChoices):
     DAY = "day", _("day")
@@ -59,6 +61,10 @@ def format_partial_date(start, precision, end=None, fallback=""):
     """Render a date or a range only as precisely as it is known, in the active language."""
     if start is None or precision == DatePrecision.UNKNOWN:
         return fallback
+    return digits_localize(_range(start, precision, end))
+
+
+def _range(start, precision, end):
     if end is None or end == start:
         return _one(start, precision)
     if precision == DatePrecision.YEAR:

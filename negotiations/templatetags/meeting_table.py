@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from negotiations.models import Meeting
+from peacetracker.numerals import digits_localize
 from peacetracker.templatetags.translated import tr
 from peacetracker.widgets import escape_plain as escape
 
@@ -31,7 +32,7 @@ def meeting_rows(meetings):
         url = escape(meeting_url.replace(str(PK_PLACEHOLDER), str(meeting.pk)))
         cells = (
             organisation.acronym or organisation.name,
-            meeting.number if meeting.number is not None else "–",
+            digits_localize(str(meeting.number)) if meeting.number is not None else "–",
             meeting.display_date,
             formats.get(meeting.format, meeting.format),
             meeting.representatives,

@@ -1,17 +1,30 @@
 """Reader-facing text in the reader's language; English, marked, where no translation exists yet."""
 
+import re
+from decimal import Decimal
+
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import translate_url
+from django.utils import numberformat
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeData
 from django.utils.translation import get_language, get_language_from_path, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
 
 from peacetracker.dates import DatePrecision, format_partial_date
+from peacetracker.numerals import digits_localize
 
 register = template.Library()
+
+# Grouped by thousands with a comma, as `intcomma` does in English and CLDR's Burmese pattern (#,##0) does:
+# Django has no Burmese number formats, so `intcomma` would not group at all under /my/.
+GROUPING = {"decimal_sep": ".", "grouping": 3, "thousand_sep": ",", "force_grouping": True}
+
+# Tags and character references in translated HTML (`&#x27;` in an escaped query) keep their digits.
+MARKUP = re.compile(r"(<[^>]*>|&#?[0-9A-Za-z]+;)")
 
 
 def _versions(obj, field):
@@ -103,3 +116,16 @@ def day_date(value, english_format="j F Y"):
     if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
         return date_format(value, english_format)
     return format_partial_date(value, DatePrecision.DAY)
+
+
+@register.filter(is_safe=True)
+def num(value, style="grouped"):
+    """A number, or text with numbers, in the reader's digits, grouped in thousands unless "plain"."""
+    if value is None or value == "":
+        return value
+    if style != "plain" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        value = numberformat.format(value, **GROUPING)
+    if not isinstance(value, SafeData):
+        return digits_localize(str(value))
+    parts = MARKUP.split(value)
+    return "".join(part if index % 2 else digits_localize(part) for index, part in enumerate(parts))

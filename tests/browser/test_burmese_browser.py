@@ -65,7 +65,21 @@ def test_reader_switches_language_and_keeps_the_filters(page, live_seed):
     page.goto("/en/meetings/?location=Ruili")
     page.get_by_role("link", name="မြန်မာဘာသာ").click()
     page.wait_for_url("**/my/meetings/?location=Ruili")
-    assert page.get_by_role("status").first.inner_text() == "တွေ့ဆုံဆွေးနွေးပွဲ 6 ခု တွေ့ရှိသည်။"
+    assert page.get_by_role("status").first.inner_text() == "တွေ့ဆုံဆွေးနွေးပွဲ ၆ ခု တွေ့ရှိသည်။"
     page.get_by_role("link", name="English").click()
     page.wait_for_url("**/en/meetings/?location=Ruili")
     assert page.get_by_role("status").first.inner_text() == "6 meetings found."
+
+
+def test_burmese_profile_numbers_its_points_and_meetings_in_myanmar_digits(page, live_seed):
+    page.goto("/my/organisations/kio-kia/")
+    points = page.locator("ol.points").first
+    assert points.evaluate("(list) => getComputedStyle(list).listStyleType") == "myanmar"
+    first_meeting = page.locator("table.meetings tbody tr td a").first
+    assert first_meeting.inner_text() == "၁"
+    assert first_meeting.get_attribute("href").isascii()
+    page.goto("/en/organisations/kio-kia/")
+    assert (
+        page.locator("ol.points").first.evaluate("(list) => getComputedStyle(list).listStyleType")
+        == "decimal"
+    )

@@ -100,7 +100,7 @@ def test_dates_are_written_in_burmese_order_with_burmese_month_names(client, see
     english = client.get(url("negotiations:meeting-detail", "en", pk=meeting.pk)).content.decode()
     burmese = client.get(url("negotiations:meeting-detail", "my", pk=meeting.pk)).content.decode()
     assert "11–12 March 2013" in english
-    assert "2013 ခုနှစ် မတ်လ 11–12 ရက်" in burmese
+    assert "၂၀၁၃ ခုနှစ် မတ်လ ၁၁–၁၂ ရက်" in burmese
 
 
 def test_the_directory_lists_organisations_in_the_same_order_in_both_languages(client, seed):

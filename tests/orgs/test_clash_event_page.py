@@ -83,4 +83,4 @@ def test_event_page_speaks_burmese_under_my(db, client):
     page = client.get(url).content.decode()
     assert '<html lang="my">' in page
     assert "ပထမ ပါဝင်သူ" in page  # "First actor"
-    assert "2022 ခုနှစ် မတ်လ 5 ရက်" in page
+    assert "၂၀၂၂ ခုနှစ် မတ်လ ၅ ရက်" in page
