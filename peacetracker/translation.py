@@ -68,7 +68,7 @@ def any_language(field, lookup, value):
     return condition
 
 
-def as_shown(field):
+def as_shown(field, output_field=None):
     """The text a reader of the current language sees, as an expression: `order_by(as_shown("place").asc())`.
 
     Left alone, modeltranslation would order by the reader's language alone, so Burmese pages would sort
@@ -78,4 +78,4 @@ def as_shown(field):
         NullIf(F(build_localized_fieldname(field, language)), Value(""))
         for language in resolution_order(get_language())
     ]
-    return Coalesce(*versions) if len(versions) > 1 else versions[0]
+    return Coalesce(*versions, output_field=output_field) if len(versions) > 1 else versions[0]
