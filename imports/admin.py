@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from orgs.admin import ClashEventAdmin, ClashFigureAdmin
 from orgs.models import ClashEvent, ClashFigure
+from peacetracker.admin import RecordAdmin
 from peacetracker.services import user_can_moderate
 
 from .engine import Report
@@ -98,7 +99,7 @@ class ClashFigureImportAdmin(ClashImportMixin, ClashFigureAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(RecordAdmin):
     """Every confirmed import: read-only, with its progress while it runs and a rollback for moderators."""
 
     change_form_template = "admin/imports/importbatch/change_form.html"
@@ -143,15 +144,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("data")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

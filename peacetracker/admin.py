@@ -135,8 +135,21 @@ class CitationAdmin(ModeratedChildAdmin):
     autocomplete_fields = ("source",)
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """An admin for records the application writes (audit entries, import batches): read, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(RecordAdmin):
     """The audit log: every moderation event, read-only, for moderators."""
 
     list_display = (
@@ -154,22 +167,13 @@ class ModerationEventAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "comment", "user__username")
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("item"), ordering="object_repr")
     def object_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.object_repr)
 
 
 @admin.register(PendingChange)
-class PendingChangeAdmin(admin.ModelAdmin):
+class PendingChangeAdmin(RecordAdmin):
     """Changes to published content waiting for approval, and what became of earlier ones."""
 
     list_display = (
@@ -185,15 +189,6 @@ class PendingChangeAdmin(admin.ModelAdmin):
     list_select_related = ("content_type", "created_by", "decided_by")
     date_hierarchy = "created_at"
     exclude = ("data",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("item"), ordering="object_repr")
     def object_link(self, obj):

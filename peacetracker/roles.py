@@ -18,6 +18,16 @@ DATA_OFFICER_VIEWS = [
 ]
 
 
+def permissions_named(pairs):
+    """The permissions named by (app label, codename) pairs, read in one query; unknown ones are skipped."""
+    from django.contrib.auth.models import Permission
+
+    condition = models.Q(pk__in=[])
+    for app_label, codename in pairs:
+        condition |= models.Q(content_type__app_label=app_label, codename=codename)
+    return list(Permission.objects.filter(condition))
+
+
 def moderated_models():
     return [m for m in apps.get_models() if issubclass(m, Moderated)]
 
@@ -75,43 +85,25 @@ def roles_sync(using="default", **kwargs):
     from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.management import create_contenttypes
-    from django.contrib.contenttypes.models import ContentType
 
     # Apps listed after this one have not had their permissions created yet in this migrate run.
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0, using=using)
         create_permissions(app_config, verbosity=0, using=using)
 
-    codenames = []
-    for model in editorial_models():
-        content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
-        for action in ("add", "change", "delete", "view"):
-            codenames.append((content_type, f"{action}_{model._meta.model_name}"))
-    editor_perms = [
-        p
-        for p in (
-            Permission.objects.filter(content_type=ct, codename=codename).first()
-            for ct, codename in codenames
-        )
-        if p is not None
-    ]
+    editor_perms = permissions_named(
+        (model._meta.app_label, f"{action}_{model._meta.model_name}")
+        for model in editorial_models()
+        for action in ("add", "change", "delete", "view")
+    )
     moderator_extra = Permission.objects.filter(
         content_type__app_label="peacetracker",
         codename__in=["moderate", "view_moderationevent", "view_pendingchange"],
     )
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     editors.permissions.set(editor_perms)
-    import_perms = [
-        p
-        for p in (
-            Permission.objects.filter(content_type__app_label=app, codename=codename).first()
-            for app, codename in IMPORT_PERMISSIONS
-        )
-        if p is not None
-    ]
-    data_officer_views = Permission.objects.filter(
-        content_type__app_label="orgs", codename__in=[codename for _app, codename in DATA_OFFICER_VIEWS]
-    )
+    import_perms = permissions_named(IMPORT_PERMISSIONS)
+    data_officer_views = permissions_named(DATA_OFFICER_VIEWS)
     moderators, _ = Group.objects.get_or_create(name=MODERATORS)
     moderators.permissions.set({*editor_perms, *moderator_extra, *import_perms, *data_officer_views})
     data_officers, _ = Group.objects.get_or_create(name=DATA_OFFICERS)
