@@ -2,8 +2,8 @@
 
 from contextvars import ContextVar
 
-from django.conf import settings
-from django.utils.translation import get_language, get_language_from_path
+from django.utils.translation import get_language_from_path
+from modeltranslation.utils import get_language as reader_language
 
 # Django formats numbers with Western digits only. Burmese publications, the Myanmar Peace Monitor's
 # Burmese edition among them, write Myanmar digits; every other language here keeps Western ones.
@@ -18,7 +18,7 @@ _public_page = ContextVar("public_page", default=True)
 
 def digits_localize(text):
     """`text` with its Western digits written in the active language's digits, for display only."""
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = reader_language()
     table = DIGITS.get(language)
     if table is None or not _public_page.get():
         return text

@@ -11,8 +11,9 @@ from django.utils import numberformat
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData
-from django.utils.translation import get_language, get_language_from_path, get_language_info, gettext
+from django.utils.translation import get_language_from_path, get_language_info, gettext
 from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as reader_language
 
 from peacetracker.dates import DatePrecision, format_partial_date
 from peacetracker.numerals import digits_localize
@@ -29,7 +30,7 @@ MARKUP = re.compile(r"(<[^>]*>|&#?[0-9A-Za-z]+;)")
 
 def _versions(obj, field):
     """The text in the active language, and the English text it falls back to when that is empty."""
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = reader_language()
     default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
     text = getattr(obj, build_localized_fieldname(field, language), None)
     if text or language == default:
@@ -77,7 +78,7 @@ def page_in_languages(context):
     request = context.get("request")
     if request is None:
         return []
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    current = reader_language()
     path = request.get_full_path()
     versions = []
     for code, _name in settings.LANGUAGES:
@@ -112,7 +113,7 @@ def day_date(value, english_format="j F Y"):
     """A day in the reader's language; `{{ day|day_date:"j M Y" }}` keeps that form in English."""
     if not value:
         return ""
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    language = reader_language()
     if language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
         return date_format(value, english_format)
     return format_partial_date(value, DatePrecision.DAY)
