@@ -55,9 +55,12 @@ class Meeting(Dated, Content):
             ),
         ]
         indexes = [
-            # Covers the public list's count and page for a date range with format and country filters.
+            # Covers the public list's count and page for a date range with format and country filters. The
+            # country filter matches either language, so both columns are in the one index: with one
+            # index per language, each row's other-language country was read from the table.
             models.Index(
-                fields=["status", "date", "format", "country", "organisation"], name="meeting_public_by_date"
+                fields=["status", "date", "format", "country_en", "country_my", "organisation"],
+                name="meeting_public_by_date",
             ),
             # Covers the unfiltered count, which joins each published organisation to its meetings.
             models.Index(fields=["organisation", "status"], name="meeting_organisation_status"),

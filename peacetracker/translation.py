@@ -79,3 +79,21 @@ def as_shown(field, output_field=None):
         for language in resolution_order(get_language())
     ]
     return Coalesce(*versions, output_field=output_field) if len(versions) > 1 else versions[0]
+
+
+def shown_columns(*fields):
+    """Each field's columns, in the order a reader of the current language is shown them.
+
+    For reading plain values: `columns = shown_columns("place")`, `values(*columns["place"])`, then
+    `shown_text(row, columns["place"])` for each row.
+    """
+    languages = resolution_order(get_language())
+    return {field: [build_localized_fieldname(field, language) for language in languages] for field in fields}
+
+
+def shown_text(row, columns):
+    """From a row of plain values: the text as shown, and whether it is a fallback's (English)."""
+    for index, column in enumerate(columns):
+        if text := row[column]:
+            return text, index > 0
+    return "", False

@@ -67,7 +67,7 @@ def test_meetings_list_shows_all_23_seed_meetings(client, seed):
 
 def test_filtering_by_location_ruili_gives_the_six_ruili_meetings(client, seed):
     response = client.get("/en/meetings/", {"location": "Ruili"})
-    assert sorted(m.number for m in response.context["object_list"]) == [5, 6, 7, 11, 12, 13]
+    assert sorted(m["number"] for m in response.context["object_list"]) == [5, 6, 7, 11, 12, 13]
 
 
 def test_meeting_detail_shows_the_seven_points_of_may_2013(client, seed):

@@ -48,6 +48,11 @@ def tr(obj, field):
     text, fallback = _versions(obj, field)
     if not fallback or not text:
         return conditional_escape(text)
+    return fallback_html(text)
+
+
+def fallback_html(text):
+    """English text standing in for a missing translation, escaped, marked `lang="en"` and noted."""
     return format_html('<span lang="en" class="fallback">{}</span> {}', text, _note())
 
 
