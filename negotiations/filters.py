@@ -87,7 +87,16 @@ class MeetingFilter(django_filters.FilterSet):
     )
     sort = ShownOrderingFilter(
         fields=(("date", "date"), ("number", "number"), ("place", "place")),
-        field_labels={"date": _("Date"), "number": _("Number"), "place": _("Place")},
+        # Every label named, descending ones too: django-filter would write "… (descending)" once, in
+        # English, when this class is defined.
+        field_labels={
+            "date": _("Date"),
+            "-date": _("Date (newest first)"),
+            "number": _("Number"),
+            "-number": _("Number (highest first)"),
+            "place": _("Place"),
+            "-place": _("Place (Z to A)"),
+        },
         label=_("Sort"),
         widget=QuickSelect,
         empty_label=_("Default (date)"),

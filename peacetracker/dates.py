@@ -1,10 +1,11 @@
 """Dates known to a day, a month or a year, stored as a date plus its precision."""
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .numerals import digits_localize
@@ -61,7 +62,13 @@ def format_partial_date(start, precision, end=None, fallback=""):
     """Render a date or a range only as precisely as it is known, in the active language."""
     if start is None or precision == DatePrecision.UNKNOWN:
         return fallback
-    return digits_localize(_range(start, precision, end))
+    return digits_localize(_range_in(get_language(), start, precision, end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _range_in(language, start, precision, end):
+    """`_range` for the active language, kept: a list page writes the same few hundred dates each time."""
+    return _range(start, precision, end)
 
 
 def _range(start, precision, end):

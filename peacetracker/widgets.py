@@ -3,12 +3,14 @@
 The filter forms sit on the busiest pages; these produce the same HTML as Django's own widgets.
 """
 
+import functools
 import html
 
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 
 def escape_plain(value):
@@ -39,17 +41,28 @@ class QuickDateInput(QuickInputMixin, forms.DateInput):
         super().__init__({"type": "date", **(attrs or {})}, format="%Y-%m-%d")
 
 
+@functools.lru_cache(maxsize=64)
+def _option_parts(language, choices):
+    """Each option's value and its markup before and after where " selected" goes, escaped once."""
+    return tuple(
+        (str(option), f'<option value="{escape_plain(option)}"', f">{escape_plain(label)}</option>")
+        for option, label in choices
+    )
+
+
 class QuickSelect(forms.Select):
-    """A select with its options written in Python, not through one template include per option."""
+    """A select with its options written in Python, not through one template include per option.
+
+    The options' markup is kept per language and set of choices: the meetings list's organisation
+    select has one option per organisation, the same on every request until content changes.
+    """
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        options = []
-        for option, label in self.choices:
-            option = str(option)
-            flag = " selected" if option in selected else ""
-            options.append(f'<option value="{escape_plain(option)}"{flag}>{escape_plain(label)}</option>')
-        attrs = self.build_attrs(self.attrs, attrs)
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe("".join(options))
+        # `iter`, so that `tuple` does not ask a model choice iterator its length: that is a COUNT query.
+        options = "".join(
+            f"{start} selected{end}" if option in selected else f"{start}{end}"
+            for option, start, end in _option_parts(get_language(), tuple(iter(self.choices)))
         )
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe(options))

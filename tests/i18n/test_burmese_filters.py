@@ -54,3 +54,14 @@ def test_the_organisation_choices_on_burmese_pages_are_in_the_order_of_the_names
     names = re.findall(r'<option value="[^"]+"[^>]*>([^<]*)<', choices)
     assert names == sorted(names)
     assert {"Alpha Front", "Beta Front", "Zeta Front"} <= set(names)
+
+
+def test_every_sort_choice_on_burmese_pages_is_in_burmese(client, seed):
+    # django-filter writes "Date (descending)" in English once, when the filter class is defined.
+    for language, expected in (("en", "Date (newest first)"), ("my", "ရက်စွဲ (အသစ်ဆုံးမှ စ၍)")):
+        html = client.get(url("negotiations:meeting-list", language)).content.decode()
+        choices = re.search(r'<select name="sort".*?</select>', html, re.S).group(0)
+        labels = re.findall(r'<option value="-?[a-z]+"[^>]*>([^<]*)<', choices)
+        assert len(labels) == 6 and expected in labels, labels
+        if language == "my":
+            assert not any(re.search(r"[A-Za-z]{2,}", label) for label in labels), labels

@@ -1,0 +1,27 @@
+"""A public filter form's field, written in Python: the filter forms sit on the busiest pages."""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def filter_field(field):
+    """A field's label, widget and errors: `{% for field in form %}{% filter_field field %}{% endfor %}`.
+
+    Errors are tied to the widget by `aria-describedby` (Django adds it for the `<field id>_error` ids).
+    """
+    errors = field.errors
+    messages = "".join(
+        f'<p class="error" id="{conditional_escape(field.auto_id)}_error">{conditional_escape(error)}</p>'
+        for error in errors
+    )
+    return mark_safe(
+        f'<div class="field{" has-error" if errors else ""}">\n'
+        f'  <label for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}</label>\n'
+        f"  {conditional_escape(field)}\n"
+        f"  {messages}\n"
+        "</div>\n"
+    )
