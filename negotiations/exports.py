@@ -41,7 +41,9 @@ from itertools import islice
 
 from django.urls import reverse
 
+from orgs.models import Organisation
 from peacetracker.exports import iso_partial_date
+from peacetracker.translation import shown_columns, shown_text
 
 from .models import MeetingParticipant
 from .selectors import public_participant_names
@@ -75,42 +77,56 @@ SIDE_COLUMNS = {
 PARTICIPANT_SEPARATOR = "; "
 
 
-def meeting_row(meeting, url, participants):
-    """One meeting as a dict of COLUMNS; `participants` are its (side, public name) pairs in order."""
+TRANSLATED = ("place", "region", "country", "details", "organisation__name")
+PLAIN = ("pk", "number", "date", "end_date", "date_precision", "date_text", "format", "outcome")
+
+
+def meeting_values(meetings):
+    """The meetings as dicts of plain values, each text in the reader's language and its fallbacks."""
+    columns = (column for field_columns in shown_columns(*TRANSLATED).values() for column in field_columns)
+    return meetings.rewrite(False).values(*PLAIN, "organisation__acronym", *columns)
+
+
+def meeting_row(meeting, url, participants, columns):
+    """One meeting of `meeting_values` as a dict of COLUMNS; `participants` are its (side, public name)
+    pairs in order, `columns` are `shown_columns(*TRANSLATED)`."""
     sides = {column: [] for column in SIDE_COLUMNS.values()}
     for side, name in participants:
         sides[SIDE_COLUMNS.get(side, "others")].append(name)
+    shown = {field: shown_text(meeting, field_columns)[0] for field, field_columns in columns.items()}
     return {
-        "id": meeting.pk,
-        "number": meeting.number,
-        "organisation": str(meeting.organisation),
-        "start_date": iso_partial_date(meeting.date, meeting.date_precision),
-        "end_date": iso_partial_date(meeting.end_date, meeting.date_precision),
-        "date_as_published": meeting.date_text,
-        "place": meeting.place,
-        "region": meeting.region,
-        "country": meeting.country,
-        "format": meeting.format,
+        "id": meeting["pk"],
+        "number": meeting["number"],
+        "organisation": Organisation.display_name(
+            shown["organisation__name"], meeting["organisation__acronym"]
+        ),
+        "start_date": iso_partial_date(meeting["date"], meeting["date_precision"]),
+        "end_date": iso_partial_date(meeting["end_date"], meeting["date_precision"]),
+        "date_as_published": meeting["date_text"],
+        "place": shown["place"],
+        "region": shown["region"],
+        "country": shown["country"],
+        "format": meeting["format"],
         **{column: PARTICIPANT_SEPARATOR.join(names) for column, names in sides.items()},
-        "outcome": meeting.outcome,
-        "details": meeting.details,
+        "outcome": meeting["outcome"],
+        "details": shown["details"],
         "url": url,
     }
 
 
 def meeting_rows(meetings, absolute_url, chunk_size=2000):
-    """Rows for an iterable of meetings, their participants read one chunk at a time (one query each);
-    `absolute_url` turns a path into the full public URL."""
+    """Rows for a queryset of meetings, read as plain values with their participants one chunk at a time
+    (one query each); `absolute_url` turns a path into the full public URL."""
     placeholder = "987654321"
     # One URL worked out per export, not per row: reversing 5,000 times took half the export's time.
     url_pattern = absolute_url(reverse("negotiations:meeting-detail", kwargs={"pk": int(placeholder)}))
-    meetings = iter(meetings)
+    columns = shown_columns(*TRANSLATED)
+    meetings = meeting_values(meetings).iterator(chunk_size=chunk_size)
     while chunk := list(islice(meetings, chunk_size)):
-        names = public_participant_names([meeting.pk for meeting in chunk])
+        names = public_participant_names([meeting["pk"] for meeting in chunk])
         for meeting in chunk:
-            yield meeting_row(
-                meeting, url_pattern.replace(placeholder, str(meeting.pk)), names.get(meeting.pk, ())
-            )
+            url = url_pattern.replace(placeholder, str(meeting["pk"]))
+            yield meeting_row(meeting, url, names.get(meeting["pk"], ()), columns)
 
 
 def csv_row(row):

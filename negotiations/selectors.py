@@ -127,7 +127,7 @@ def complete_list_rows(rows):
     `organisation`: acronym, else name; `location`: place, region and country as shown; `location_text`
     and `location_text_fallback`; `representatives`: the organisation's and government's participants.
     """
-    names = public_participant_names([row["pk"] for row in rows], sides=REPRESENTING)
+    names = public_participant_names([row["pk"] for row in rows])
     columns = shown_columns(*LIST_TRANSLATED)
     location = [columns["place"], columns["region"], columns["country"]]
     for row in rows:
@@ -136,24 +136,23 @@ def complete_list_rows(rows):
         )
         row["location"] = ", ".join(text for text in (shown_text(row, part)[0] for part in location) if text)
         row["location_text"], row["location_text_fallback"] = shown_text(row, columns["location_text"])
-        row["representatives"] = "; ".join(name for _side, name in names.get(row["pk"], ()))
+        row["representatives"] = "; ".join(
+            name for side, name in names.get(row["pk"], ()) if side in REPRESENTING
+        )
     return rows
 
 
-def public_participant_names(meeting_ids, sides=None):
+def public_participant_names(meeting_ids):
     """Each meeting's participants as readers may see them, as (side, name) in side order; one query.
-    With `sides`, only the participants on those sides.
 
     A name is the label as published, else a published person's or body's name with "+ (N)" for
     unnamed others; a participant with nothing public is left out. Reads plain values, no model rows:
     each text in the reader's language, else English.
     """
     columns = shown_columns("label", "person__honorific", "person__name", "body__name")
-    participants = MeetingParticipant.objects.filter(meeting_id__in=meeting_ids)
-    if sides is not None:
-        participants = participants.filter(side__in=sides)
     rows = (
-        participants.order_by()
+        MeetingParticipant.objects.filter(meeting_id__in=meeting_ids)
+        .order_by()
         .rewrite(False)
         .values(
             "meeting_id",

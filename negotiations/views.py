@@ -95,7 +95,7 @@ class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, V
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return self.render_errors(filterset.form.errors)
-        meetings = with_stable_order(filterset.qs).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+        meetings = with_stable_order(filterset.qs.select_related(None))
         return self.render_rows(exports.meeting_rows(meetings, request.build_absolute_uri, EXPORT_CHUNK_SIZE))
 
 
