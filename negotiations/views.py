@@ -1,7 +1,8 @@
 """Public pages for meetings, agreements, rejected invitations and statements, search, and the home page."""
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch
+from django.db.models import CharField, Count, F, Prefetch, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, JsonResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
@@ -10,6 +11,7 @@ from django_filters.views import FilterMixin, FilterView
 from orgs.models import Organisation
 from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
+from peacetracker.translation import as_shown
 from peacetracker.views import PreviewMixin, PublishedMixin
 
 from . import exports
@@ -38,7 +40,10 @@ def participants_prefetch():
 
 
 def published_parties_prefetch():
-    return Prefetch("parties", queryset=Organisation.objects.published().order_by("name"))
+    """An agreement's published parties in the order of what the page shows: acronym, else the name in
+    the reader's language (or English)."""
+    shown = Coalesce(NullIf(F("acronym"), Value("")), as_shown("name"), output_field=CharField())
+    return Prefetch("parties", queryset=Organisation.objects.published().order_by(shown, "pk"))
 
 
 def with_stable_order(queryset):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from negotiations.models import Meeting
-from tests.factories import make_meeting, make_org
+from tests.factories import make_agreement, make_meeting, make_org
 from tests.i18n.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +65,20 @@ def test_every_sort_choice_on_burmese_pages_is_in_burmese(client, seed):
         assert len(labels) == 6 and expected in labels, labels
         if language == "my":
             assert not any(re.search(r"[A-Za-z]{2,}", label) for label in labels), labels
+
+
+def test_agreement_parties_are_in_the_order_of_what_the_page_shows_in_both_languages(client, db):
+    # Neither has a Burmese name, so Burmese pages show both in English: they sort as shown, not as
+    # two equal empty Burmese names in whatever order the database returns them.
+    zeta = make_org(name="Zeta Front")
+    alpha = make_org(name="Alpha Front")
+    kio = make_org(name="Kachin Independence Organisation", name_my="ကချင်လွတ်လပ်ရေးအဖွဲ့", acronym="KIO")
+    agreement = make_agreement(parties=[zeta, alpha, kio])
+    for language in ("en", "my"):
+        for page in (
+            url("negotiations:agreement-detail", language, pk=agreement.pk),
+            url("negotiations:agreement-list", language),
+        ):
+            html = client.get(page).content.decode()
+            shown = [html.index(f">{name}</a>") for name in ("Alpha Front", "KIO", "Zeta Front")]
+            assert shown == sorted(shown), (language, page)
