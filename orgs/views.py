@@ -22,8 +22,9 @@ from .selectors import (
 )
 
 PUBLISHED = Organisation.Status.PUBLISHED
-# A profile lists this many meetings and statements; the rest are on the filtered list pages.
-PROFILE_LIST_LIMIT = 50
+# A profile lists this many of the latest meetings and statements (the seed's 23 meetings and 21
+# statements all fit); every one is on the filtered list pages it links to.
+PROFILE_LIST_LIMIT = 25
 
 
 def usable(*filtersets):
@@ -81,9 +82,12 @@ class OrganisationDetailView(PreviewMixin, DetailView):
         # Reverse relations keep orgs free of imports from negotiations.
         meetings = org.meetings.published()
         meeting_count = meetings.count()
-        meetings = meetings.order_by("number", "date").prefetch_related(
-            "participants__person", "participants__body", citations
-        )[:PROFILE_LIST_LIMIT]
+        latest = meetings.order_by(F("date").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
+        meetings = (
+            meetings.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
+            .order_by("number", "date")
+            .prefetch_related("participants__person", "participants__body", citations)
+        )
         agreements = (
             org.agreements.published()
             .order_by("date")
