@@ -1,5 +1,7 @@
 """Reads for the public pages: published clash figures and the events readers may see."""
 
+from django.db.models import Count
+
 from .models import ClashEvent, ClashFigure, Organisation
 
 PUBLISHED = Organisation.Status.PUBLISHED
@@ -7,11 +9,22 @@ PUBLISHED = Organisation.Status.PUBLISHED
 
 def published_figures():
     """Published figures of published organisations, in the order the page and the export list them."""
+    # The English names order the organisations in both languages, as in the directory, so that a
+    # page of organisations holds the same ones whichever language a reader switches to.
     return (
         ClashFigure.objects.published()
         .filter(organisation__status=PUBLISHED)
         .select_related("organisation", "opponent", "claimed_by")
-        .order_by("organisation__name", "kind", "year", "pk")
+        .order_by("organisation__name_en", "organisation", "kind", "year", "pk")
+    )
+
+
+def figure_counts_by_organisation(figures):
+    """(organisation id, number of figures) for each organisation among `figures`, in their order."""
+    return list(
+        figures.order_by("organisation__name_en", "organisation")
+        .values_list("organisation")
+        .annotate(Count("pk"))
     )
 
 
@@ -25,3 +38,8 @@ def visible_events():
         .exclude(actor2_organisation__in=hidden)
         .select_related("actor1_organisation", "actor2_organisation")
     )
+
+
+def event_counts_by_year(events):
+    """{year: number of events} for `events`; its total is their count, so the page counts them once."""
+    return dict(events.order_by().values_list("year").annotate(Count("pk")))

@@ -1,7 +1,7 @@
 """Public pages for organisations, people, clash figures and events, and the clash exports."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import F, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
@@ -14,11 +14,17 @@ from . import exports
 from .charts import clash_figure_charts, event_year_chart
 from .filters import ClashEventFilter, ClashFigureFilter, OrganisationFilter
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, TeamMember
-from .selectors import published_figures, visible_events
+from .selectors import (
+    event_counts_by_year,
+    figure_counts_by_organisation,
+    published_figures,
+    visible_events,
+)
 
 PUBLISHED = Organisation.Status.PUBLISHED
-# A profile lists this many meetings and statements; the rest are on the filtered list pages.
-PROFILE_LIST_LIMIT = 50
+# A profile lists this many of the latest meetings and statements (the seed's 23 meetings and 21
+# statements all fit); every one is on the filtered list pages it links to.
+PROFILE_LIST_LIMIT = 25
 
 
 def usable(*filtersets):
@@ -76,9 +82,12 @@ class OrganisationDetailView(PreviewMixin, DetailView):
         # Reverse relations keep orgs free of imports from negotiations.
         meetings = org.meetings.published()
         meeting_count = meetings.count()
-        meetings = meetings.order_by("number", "date").prefetch_related(
-            "participants__person", "participants__body", citations
-        )[:PROFILE_LIST_LIMIT]
+        latest = meetings.order_by(F("date").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
+        meetings = (
+            meetings.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
+            .order_by("number", "date")
+            .prefetch_related("participants__person", "participants__body", citations)
+        )
         agreements = (
             org.agreements.published()
             .order_by("date")
@@ -151,31 +160,54 @@ class PersonDetailView(PreviewMixin, DetailView):
         )
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count, for rows the page has already counted another way."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @property
+    def count(self):
+        return self._count
+
+
 class ClashListView(FilterView):
-    """Reported clash figures with their chart and table, then ACLED events, under one set of filters."""
+    """Reported figures, charted and listed a page of organisations at a time, then ACLED events."""
 
     model = ClashFigure
     filterset_class = ClashFigureFilter
     template_name = "orgs/clashes.html"
     context_object_name = "figures"
+    organisations_per_page = 10
     events_per_page = 50
 
     def get_queryset(self):
-        return published_figures().prefetch_related(published_citations_prefetch())
+        return published_figures()
 
     def get_context_data(self, **kwargs):
         event_filter = ClashEventFilter(self.request.GET or None, queryset=visible_events())
         valid = usable(self.filterset, event_filter)
-        figures = list(self.object_list) if valid else []
-        events = event_filter.qs if valid else ClashEvent.objects.none()
-        events_page = Paginator(events, self.events_per_page).get_page(self.request.GET.get("page"))
-        events_chart = None
-        if events_page.paginator.count:
-            per_year = events.order_by().values("year").annotate(events=Count("pk"))
-            organisation = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
-            events_chart = event_year_chart(
-                {row["year"]: row["events"] for row in per_year}, str(organisation or "")
+        figure_counts = figure_counts_by_organisation(self.object_list) if valid else []
+        organisations_page = Paginator(figure_counts, self.organisations_per_page).get_page(
+            self.request.GET.get("figures_page")
+        )
+        figures = []
+        if organisations_page.object_list:
+            figures = list(
+                self.object_list.filter(
+                    organisation__in=[organisation for organisation, _count in organisations_page]
+                ).prefetch_related(published_citations_prefetch())
             )
+        events = event_filter.qs if valid else ClashEvent.objects.none()
+        per_year = event_counts_by_year(events) if valid else {}
+        events_page = CountedPaginator(events, self.events_per_page, count=sum(per_year.values())).get_page(
+            self.request.GET.get("page")
+        )
+        events_chart = None
+        if per_year:
+            organisation = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
+            events_chart = event_year_chart(per_year, str(organisation or ""))
         form = self.filterset.form
         filter_groups = [
             (_("Figures and events"), [form["organisation"], form["year"]]),
@@ -187,6 +219,8 @@ class ClashListView(FilterView):
             filter_valid=valid,
             filter_groups=filter_groups,
             filter_fields=[field for _legend, fields in filter_groups for field in fields],
+            figure_count=sum(count for _organisation, count in figure_counts),
+            organisations_page=organisations_page,
             charts=clash_figure_charts(figures),
             events_page=events_page,
             events_chart=events_chart,

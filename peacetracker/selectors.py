@@ -8,19 +8,22 @@ from .roles import moderated_models
 
 
 def published_citations_prefetch(lookup="citations"):
-    """Prefetch a content row's citations of published sources, with the source in the same query."""
+    """Prefetch a row's citations of published sources, with the sources, into `published_citations`."""
+    # A list on each row rather than a filled `citations` manager: Django builds and filters a new
+    # generic-relation queryset for every row whose manager it fills, a sixth of a long profile's time.
     return Prefetch(
         lookup,
         queryset=Citation.objects.filter(source__status=Source.Status.PUBLISHED).select_related("source"),
+        to_attr="published_citations",
     )
 
 
 def sources_of(*groups):
-    """The distinct sources cited by prefetched rows, in order of first citation."""
+    """The distinct sources cited by rows read with `published_citations_prefetch`, in order of citation."""
     seen = {}
     for group in groups:
         for row in group:
-            for citation in row.citations.all():
+            for citation in row.published_citations:
                 seen.setdefault(citation.source_id, citation.source)
     return list(seen.values())
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from negotiations.models import Meeting
+from negotiations.models import Meeting, Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +57,14 @@ def test_profile_shows_seed_fact(client, seed, fact):
 def test_profile_lists_all_23_meetings(client, seed):
     response = client.get(PROFILE)
     assert [m.number for m in response.context["meetings"]] == list(range(1, 24))
+
+
+def test_profile_lists_all_21_statements_and_says_no_list_is_cut_short(client, seed):
+    response = client.get(PROFILE)
+    page = response.content.decode()
+    assert len(response.context["statements"]) == Statement.objects.filter(status="published").count() == 21
+    assert "are listed here" not in page
+    assert "Filter and download these meetings" in page
 
 
 def test_meetings_list_shows_all_23_seed_meetings(client, seed):

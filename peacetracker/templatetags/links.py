@@ -1,8 +1,9 @@
-"""The `web_url` filter: a stored link made safe to put in an href."""
+"""Links: `web_url`, a stored link made safe to put in an href, and `page_querystring` for pagination."""
 
 from urllib.parse import urlsplit
 
 from django import template
+from django.template.defaulttags import querystring
 
 register = template.Library()
 
@@ -19,3 +20,10 @@ def web_url(value):
     except ValueError:
         return "#"
     return text if scheme in WEB_SCHEMES else "#"
+
+
+@register.simple_tag(takes_context=True)
+def page_querystring(context, number, param=""):
+    """`{% querystring page=number %}` for a page parameter named by `param` ("page" if not given),
+    so that a page with two lists can page each one and keep the filters and the other list's page."""
+    return querystring(context, **{param or "page": number})

@@ -6,11 +6,14 @@ import io
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from orgs.charts import PLOT_LEFT, PLOT_RIGHT, clash_figure_charts, event_year_chart, nice_scale
 from orgs.exports import ACLED_COLUMNS
@@ -261,6 +264,96 @@ def test_unpublished_organisation_slug_is_a_form_error(client, seed):
     make_org(slug="draft-org", status="draft")
     page = client.get("/en/clashes/?organisation=draft-org").content.decode()
     assert "No results: the filters above need correcting." in page
+
+
+# ---------------------------------------------------------------------------------------------------
+# A page of organisations at a time
+
+
+def clashes_url(language="en", **params):
+    with translation.override(language):
+        path = reverse("orgs:clashes")
+    return path + (f"?{urlencode(params)}" if params else "")
+
+
+def organisations_with_figures(n, year=2020):
+    """`n` published organisations named in alphabetical order, each with two figures for `year`."""
+    orgs = [make_org(name=f"Group {i:02d}", slug=f"group-{i:02d}") for i in range(n)]
+    for i, org in enumerate(orgs):
+        figure(org, year=year, count=1000 + i)
+        figure(org, year=year, count=2000 + i, claimed_by_text="government")
+    return orgs
+
+
+def test_clashes_page_charts_and_lists_ten_organisations_per_page(client):
+    organisations_with_figures(12)
+    page = client.get(clashes_url()).content.decode()
+    assert set(charts_on(page)) == {f"clashes-group-{i:02d}" for i in range(10)}
+    assert page.count('<tr id="figure-') == 20
+    assert "24 reported figures found." in page
+    assert "Showing the figures of organisations 1–10 of 12." in page
+    assert 'href="?figures_page=2#figures" rel="next">Next organisations</a>' in page
+
+
+def test_second_page_of_organisations_shows_the_rest_and_every_figure_once(client):
+    organisations_with_figures(12)
+    first = client.get(clashes_url()).content.decode()
+    second = client.get(clashes_url(figures_page=2)).content.decode()
+    assert set(charts_on(second)) == {"clashes-group-10", "clashes-group-11"}
+    assert "Showing the figures of organisations 11–12 of 12." in second
+    assert 'href="?figures_page=1#figures" rel="prev">Previous organisations</a>' in second
+    rows = re.findall(r'<tr id="figure-(\d+)">', first) + re.findall(r'<tr id="figure-(\d+)">', second)
+    assert sorted(map(int, rows)) == sorted(ClashFigure.objects.values_list("pk", flat=True))
+
+
+def test_pages_of_organisations_keep_the_filters_and_the_events_page(client):
+    organisations_with_figures(12, year=2021)
+    figure(make_org(name="Group 99", slug="group-99"), year=2022, count=777)
+    page = client.get(clashes_url(year=2021, kind="clashes", page=3)).content.decode()
+    assert 'href="?year=2021&amp;kind=clashes&amp;page=3&amp;figures_page=2#figures"' in page
+    second = client.get(clashes_url(year=2021, kind="clashes", page=3, figures_page=2)).content.decode()
+    assert set(charts_on(second)) == {"clashes-group-10", "clashes-group-11"}
+    assert "777" not in second
+
+
+def test_events_pages_keep_the_page_of_organisations(client):
+    organisations_with_figures(12)
+    for n in range(60):
+        event(n)
+    page = client.get(clashes_url(figures_page=2)).content.decode()
+    assert 'href="?figures_page=2&amp;page=2#events" rel="next">Next events</a>' in page
+
+
+def test_out_of_range_page_of_organisations_shows_the_last(client):
+    organisations_with_figures(12)
+    page = client.get(clashes_url(figures_page=99)).content.decode()
+    assert set(charts_on(page)) == {"clashes-group-10", "clashes-group-11"}
+
+
+def test_downloads_leave_out_the_pages(client):
+    organisations_with_figures(12)
+    event(1, event_date=datetime.date(2020, 1, 2))
+    page = client.get(clashes_url(year=2020, figures_page=2, page=1)).content.decode()
+    assert 'href="/en/clashes/export.csv?year=2020"' in page
+    assert 'href="/en/clashes/events.csv?year=2020"' in page
+
+
+def test_a_few_organisations_fit_one_page_with_no_page_links(client, seed):
+    page = client.get(clashes_url()).content.decode()
+    assert "Showing the figures of organisations" not in page
+    assert "figures_page" not in page
+
+
+def test_burmese_pages_of_organisations_hold_the_same_organisations(client):
+    organisations_with_figures(12)
+    for org in Organisation.objects.all():
+        org.name_my = f"အဖွဲ့ {99 - int(org.slug[-2:])}"  # the reverse of the English order
+        org.save()
+    english = client.get(clashes_url(figures_page=2)).content.decode()
+    burmese = client.get(clashes_url("my", figures_page=2)).content.decode()
+    assert set(charts_on(burmese)) == set(charts_on(english)) == {"clashes-group-10", "clashes-group-11"}
+    assert "အဖွဲ့အစည်း ၁၂ ခုအနက် ၁၁–၁၂ ၏ ကိန်းဂဏန်းများကို ပြသထားသည်။" in burmese
+    assert 'rel="prev">ယခင် အဖွဲ့အစည်းများ</a>' in burmese
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,11 @@
+import datetime
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
 
 from negotiations.models import Development, RejectedInvitation
 from orgs.models import AllianceMembership, ClashFigure, Office, Role, Team, TeamMember
@@ -118,3 +123,62 @@ def test_clashes_page_shows_disputed_tallies_side_by_side(client):
     page = client.get("/en/clashes/").content.decode()
     assert "2,400" in page and "1,095" in page
     assert "3,495" not in page
+
+
+# ---------------------------------------------------------------------------------------------------
+# Long records: the latest meetings and statements, linked to the full lists
+
+
+def meeting_numbers(page):
+    section = re.search(r'<section id="meetings".*?</section>', page, re.DOTALL).group()
+    return [int(n) for n in re.findall(r'<td><a href="/\w+/meetings/\d+/">(\d+)</a></td>', section)]
+
+
+def test_profile_lists_the_latest_25_meetings_by_date_and_links_all_of_them(client):
+    org = make_org(slug="long-record")
+    for number in range(1, 31):
+        make_meeting(
+            org, number=number, date=datetime.date(2011, 1, 1) + datetime.timedelta(days=30 * number)
+        )
+    make_meeting(org, number=31, date=datetime.date(2010, 1, 1))  # numbered last, held first
+    make_meeting(org, number=32, date=datetime.date(2020, 1, 1), status="draft")
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert meeting_numbers(page) == list(range(6, 31))
+    assert "The latest 25 of 31 meetings are listed here." in page
+    meetings_url = reverse("negotiations:meeting-list") + "?organisation=long-record"
+    assert f'<a href="{meetings_url}">See all 31, filter and download them</a>' in page
+
+
+def test_short_record_lists_every_meeting_and_links_the_filtered_list(client):
+    org = make_org(slug="short-record")
+    for number in range(1, 26):
+        make_meeting(org, number=number)
+    page = client.get(org.get_absolute_url()).content.decode()
+    assert meeting_numbers(page) == list(range(1, 26))
+    assert "meetings are listed here" not in page
+    meetings_url = reverse("negotiations:meeting-list") + "?organisation=short-record"
+    assert f'<a href="{meetings_url}">Filter and download these meetings</a>' in page
+
+
+def test_profile_lists_the_latest_25_statements_and_links_all_of_them(client):
+    org = make_org(slug="many-statements")
+    for n in range(30):
+        make_statement(
+            org, title=f"Statement number {n}", date=datetime.date(2015, 1, 1) + datetime.timedelta(days=n)
+        )
+    page = client.get(org.get_absolute_url()).content.decode()
+    shown = [int(n) for n in re.findall(r"<strong>Statement number (\d+)</strong>", page)]
+    assert shown == list(range(29, 4, -1))
+    assert "The latest 25 of 30 statements are listed here." in page
+    statements_url = reverse("negotiations:statement-list") + "?organisation=many-statements"
+    assert f'<a href="{statements_url}">See all 30</a>' in page
+
+
+def test_burmese_profile_says_which_meetings_it_lists(client):
+    org = make_org(slug="long-record")
+    for number in range(1, 28):
+        make_meeting(org, number=number)
+    with translation.override("my"):
+        url = org.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert "တွေ့ဆုံဆွေးနွေးပွဲ ၂၇ ခုအနက် နောက်ဆုံး ၂၅ ခုကို ဤနေရာတွင် ဖော်ပြထားသည်။" in page
