@@ -14,19 +14,31 @@ from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, 
 from .models import Meeting, MeetingParticipant, Statement
 
 
-def organisations_with_published_meetings():
-    """(slug, name) of published organisations that have published meetings: the organisation choices."""
-    return generation_cached("meeting-organisation-choices", _organisations_with_published_meetings)
+def organisations_with_published(model):
+    """(slug, name) of published organisations with published rows of `model` (meetings, statements), in
+    the order of the names shown: a filter's organisation choices, read once per content generation."""
+    return generation_cached(
+        f"{model._meta.label_lower}-organisation-choices", lambda: _organisations_with_published(model)
+    )
 
 
-def _organisations_with_published_meetings():
+def _organisations_with_published(model):
     rows = (
         Organisation.objects.published()
-        .filter(Exists(Meeting.objects.published().filter(organisation=OuterRef("pk"))))
+        # A subquery read once from the rows' index, rather than a DISTINCT join over every row.
+        .filter(pk__in=model.objects.published().values("organisation"))
         .order_by(as_shown("name"), "pk")
         .values_list("slug", "name", "acronym")
     )
     return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]
+
+
+def organisations_with_published_meetings():
+    return organisations_with_published(Meeting)
+
+
+def organisations_with_published_statements():
+    return organisations_with_published(Statement)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -142,14 +154,13 @@ class MeetingFilter(django_filters.FilterSet):
 class StatementFilter(django_filters.FilterSet):
     """The statements page's filter: one organisation, by slug."""
 
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = django_filters.ChoiceFilter(
         label=_("Organisation"),
-        queryset=Organisation.objects.published()
-        .filter(statements__status=Statement.Status.PUBLISHED)
-        .distinct(),
-        to_field_name="slug",
+        field_name="organisation__slug",
+        choices=organisations_with_published_statements,
         empty_label=_("Any organisation"),
         widget=QuickSelect,
+        error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 """Public pages for meetings, agreements, rejected invitations and statements, search, and the home page."""
 
 from django.conf import settings
-from django.db.models import CharField, Count, F, Prefetch, Value
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, JsonResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
@@ -16,7 +16,7 @@ from peacetracker.views import PreviewMixin, PublishedMixin
 
 from . import exports
 from .filters import MeetingFilter, SearchForm, StatementFilter
-from .models import Agreement, Meeting, MeetingParticipant, RejectedInvitation, Statement
+from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, RejectedInvitation, Statement
 from .selectors import (
     SEARCH_RESULTS_PER_KIND,
     complete_list_rows,
@@ -182,12 +182,24 @@ class AgreementListView(PublishedMixin, ListView):
     context_object_name = "agreements"
 
     def get_queryset(self):
+        point_count = Coalesce(
+            Subquery(
+                AgreementPoint.objects.filter(agreement=OuterRef("pk"))
+                .order_by()
+                .values("agreement")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            0,
+        )
         return (
             super()
             .get_queryset()
             .select_related("meeting__organisation")
             .prefetch_related(published_parties_prefetch())
-            .annotate(listed_points=Count("points"))
+            # Counted by subquery for the page's rows only: a join and GROUP BY counted every
+            # agreement's points before sorting, 140 ms with 3,000 agreements.
+            .annotate(listed_points=point_count)
             .order_by(F("date").asc(nulls_last=True), "pk")
         )
 
