@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from peacetracker.translation import any_language
+from peacetracker.translation import any_language, as_shown
 
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
 
@@ -34,11 +34,20 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def published_in_shown_order(request=None):
+    """Published organisations in the order of the names shown in the reader's language.
+
+    A callable, so the order is the request's: a queryset ordered by "name" when this module is imported
+    would stay in English order on Burmese pages.
+    """
+    return Organisation.objects.published().order_by(as_shown("name"), "pk")
+
+
 def organisation_filter(**kwargs):
     """A published organisation chosen by its slug; any other slug is a form error."""
     return django_filters.ModelChoiceFilter(
         label=_("Organisation"),
-        queryset=Organisation.objects.published().order_by("name"),
+        queryset=published_in_shown_order,
         to_field_name="slug",
         empty_label=_("Any organisation"),
         **kwargs,
@@ -96,7 +105,7 @@ class OrganisationFilter(django_filters.FilterSet):
     )
     alliance = django_filters.ModelChoiceFilter(
         label=_("Member of alliance (past or present)"),
-        queryset=Organisation.objects.published().filter(kind=Organisation.Kind.ALLIANCE).order_by("name"),
+        queryset=lambda request: published_in_shown_order().filter(kind=Organisation.Kind.ALLIANCE),
         to_field_name="slug",
         empty_label=_("Any alliance"),
         method="filter_alliance",

@@ -82,3 +82,19 @@ def test_agreement_parties_are_in_the_order_of_what_the_page_shows_in_both_langu
             html = client.get(page).content.decode()
             shown = [html.index(f">{name}</a>") for name in ("Alpha Front", "KIO", "Zeta Front")]
             assert shown == sorted(shown), (language, page)
+
+
+def test_directory_and_clashes_organisation_choices_are_in_the_order_of_the_names_shown(client, db):
+    # Only one has a Burmese name; ordered by the Burmese column, the English ones would come first.
+    make_org(name="Zeta Alliance", kind="alliance")
+    make_org(name="Alpha Alliance", kind="alliance", name_my="ကကကက")
+    make_org(name="Beta Alliance", kind="alliance")
+    for language, expected in (
+        ("en", ["Alpha Alliance", "Beta Alliance", "Zeta Alliance"]),
+        ("my", ["Beta Alliance", "Zeta Alliance", "ကကကက"]),
+    ):
+        for page, select in (("orgs:organisation-list", "alliance"), ("orgs:clashes", "organisation")):
+            html = client.get(url(page, language)).content.decode()
+            choices = re.search(rf'<select name="{select}".*?</select>', html, re.S).group(0)
+            names = re.findall(r'<option value="[^"]+"[^>]*>([^<]*)<', choices)
+            assert names == expected, (language, page, names)
