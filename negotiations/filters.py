@@ -6,39 +6,20 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
-from orgs.models import Organisation, PersonAlias
-from peacetracker.cache import generation_cached
+from orgs.models import PersonAlias
+from orgs.selectors import organisation_choices
 from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 from .models import Meeting, MeetingParticipant, Statement
 
 
-def organisations_with_published(model):
-    """(slug, name) of published organisations with published rows of `model` (meetings, statements), in
-    the order of the names shown: a filter's organisation choices, read once per content generation."""
-    return generation_cached(
-        f"{model._meta.label_lower}-organisation-choices", lambda: _organisations_with_published(model)
-    )
-
-
-def _organisations_with_published(model):
-    rows = (
-        Organisation.objects.published()
-        # A subquery read once from the rows' index, rather than a DISTINCT join over every row.
-        .filter(pk__in=model.objects.published().values("organisation"))
-        .order_by(as_shown("name"), "pk")
-        .values_list("slug", "name", "acronym")
-    )
-    return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]
-
-
 def organisations_with_published_meetings():
-    return organisations_with_published(Meeting)
+    return organisation_choices(Meeting)
 
 
 def organisations_with_published_statements():
-    return organisations_with_published(Statement)
+    return organisation_choices(Statement)
 
 
 class YearFilter(django_filters.NumberFilter):

@@ -6,8 +6,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from peacetracker.translation import any_language, as_shown
+from peacetracker.widgets import QuickSelect
 
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
+from .selectors import organisation_choices
 
 PUBLISHED = Organisation.Status.PUBLISHED
 
@@ -45,11 +47,12 @@ def published_in_shown_order(request=None):
 
 def organisation_filter(**kwargs):
     """A published organisation chosen by its slug; any other slug is a form error."""
-    return django_filters.ModelChoiceFilter(
+    return django_filters.ChoiceFilter(
         label=_("Organisation"),
-        queryset=published_in_shown_order,
-        to_field_name="slug",
+        choices=organisation_choices,
         empty_label=_("Any organisation"),
+        widget=QuickSelect,
+        error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
         **kwargs,
     )
 
@@ -57,7 +60,7 @@ def organisation_filter(**kwargs):
 class ClashFigureFilter(django_filters.FilterSet):
     """Filters for reported figures: organisation, year, kind and who claims the figure."""
 
-    organisation = organisation_filter()
+    organisation = organisation_filter(field_name="organisation__slug")
     year = YearFilter()
     kind = django_filters.ChoiceFilter(
         label=_("Kind of figure"), choices=ClashFigure.Kind.choices, empty_label=_("Any kind")
@@ -91,7 +94,7 @@ class ClashEventFilter(django_filters.FilterSet):
         fields = []
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(Q(actor1_organisation=value) | Q(actor2_organisation=value))
+        return queryset.filter(Q(actor1_organisation__slug=value) | Q(actor2_organisation__slug=value))
 
 
 class OrganisationFilter(django_filters.FilterSet):

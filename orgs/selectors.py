@@ -2,6 +2,9 @@
 
 from django.db.models import Count
 
+from peacetracker.cache import generation_cached
+from peacetracker.translation import as_shown
+
 from .models import ClashEvent, ClashFigure, Organisation
 
 PUBLISHED = Organisation.Status.PUBLISHED
@@ -43,3 +46,21 @@ def visible_events():
 def event_counts_by_year(events):
     """{year: number of events} for `events`; its total is their count, so the page counts them once."""
     return dict(events.order_by().values_list("year").annotate(Count("pk")))
+
+
+def organisation_choices(content_model=None):
+    """(slug, "Name (ACRONYM)") of published organisations, in the order of the names shown in the reader's
+    language: a filter's organisation choices. With `content_model` (meetings, statements), only those
+    with published rows of it. Read once per content generation and language, not once per request.
+    """
+    key = f"organisation-choices:{content_model._meta.label_lower if content_model else 'all'}"
+    return generation_cached(key, lambda: _organisation_choices(content_model))
+
+
+def _organisation_choices(content_model):
+    organisations = Organisation.objects.published()
+    if content_model is not None:
+        # A subquery read once from the rows' index, rather than a DISTINCT join over every row.
+        organisations = organisations.filter(pk__in=content_model.objects.published().values("organisation"))
+    rows = organisations.order_by(as_shown("name"), "pk").values_list("slug", "name", "acronym")
+    return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]

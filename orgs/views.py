@@ -17,6 +17,7 @@ from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, P
 from .selectors import (
     event_counts_by_year,
     figure_counts_by_organisation,
+    organisation_choices,
     published_figures,
     visible_events,
 )
@@ -206,8 +207,8 @@ class ClashListView(FilterView):
         )
         events_chart = None
         if per_year:
-            organisation = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
-            events_chart = event_year_chart(per_year, str(organisation or ""))
+            slug = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
+            events_chart = event_year_chart(per_year, dict(organisation_choices()).get(slug, ""))
         form = self.filterset.form
         filter_groups = [
             (_("Figures and events"), [form["organisation"], form["year"]]),

@@ -98,3 +98,14 @@ def test_directory_and_clashes_organisation_choices_are_in_the_order_of_the_name
             choices = re.search(rf'<select name="{select}".*?</select>', html, re.S).group(0)
             names = re.findall(r'<option value="[^"]+"[^>]*>([^<]*)<', choices)
             assert names == expected, (language, page, names)
+
+
+@pytest.mark.parametrize("page", ["negotiations:meeting-list", "negotiations:statement-list", "orgs:clashes"])
+def test_an_unknown_organisation_gets_the_same_error_in_the_readers_language(client, seed, page):
+    for language, message in (
+        ("en", "Choose one of the organisations in the list."),
+        ("my", "စာရင်းထဲရှိ အဖွဲ့အစည်းများထဲမှ တစ်ခုကို ရွေးပါ။"),
+    ):
+        html = client.get(url(page, language, "organisation=no-such-organisation")).content.decode()
+        assert 'role="alert"' in html and message in html, (language, page)
+        assert "Select a valid choice" not in html

@@ -587,7 +587,7 @@ def test_export_with_a_bad_filter_is_a_400_naming_the_error(client, url):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     body = response.content.decode()
     assert "year: Enter a whole number." in body
-    assert "organisation: Select a valid choice." in body
+    assert "organisation: Choose one of the organisations in the list." in body
 
 
 def test_event_export_has_acled_columns_and_organisation_slugs(client):
