@@ -79,7 +79,8 @@ def _statement_matches(term):
 
 
 def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
-    """Published content matching every word of the query, grouped by kind; two queries per kind."""
+    """Published content matching every word of the query, grouped by kind; one query per kind, and a
+    count where a kind has more matches than are shown."""
     terms = list(dict.fromkeys(query.split()))[:SEARCH_MAX_TERMS]
     kinds = [
         ("organisations", _("Organisations"), Organisation.objects.published(), _organisation_matches),
@@ -104,7 +105,10 @@ def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
     groups = []
     for key, title, queryset, fields_matching in kinds:
         matches = _matching_every_term(queryset, terms, fields_matching)
-        groups.append(SearchGroup(key, title, matches.count(), list(matches[:limit])))
+        results = list(matches[:limit])
+        # Counted only when the first few may not be all: each query scans every row of its kind.
+        count = matches.count() if len(results) == limit else len(results)
+        groups.append(SearchGroup(key, title, count, results))
     return groups
 
 

@@ -146,8 +146,21 @@ def test_search_query_count_does_not_grow_with_the_data(client):
     _add_searchable(2)
     small = _queries(client, "/en/search/?q=needle")
     _add_searchable(30)
-    assert _queries(client, "/en/search/?q=needle") == small
-    assert small <= 10
+    big = _queries(client, "/en/search/?q=needle")
+    # One query per kind, and one count for each kind with more matches than are shown; no more.
+    assert big == small + 5
+    _add_searchable(100)
+    assert _queries(client, "/en/search/?q=needle") == big <= 11
+
+
+def test_search_counts_every_match_when_more_than_are_shown(client):
+    _add_searchable(25)
+    page = client.get("/en/search/", {"q": "needle"}).content.decode()
+    assert 'Statements <span class="muted">(25)</span>' in page
+    assert "The first 20 of 25." in page
+    # Fewer than are shown at most: 1, 10 to 19 and 21, counted from the results themselves.
+    statements = client.get("/en/search/", {"q": "needle statement 1"}).context["groups"][4]
+    assert statements.count == len(statements.results) == 12
 
 
 # Feed
