@@ -11,7 +11,7 @@ from orgs.selectors import organisation_choices
 from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
-from .models import Meeting, MeetingParticipant, Statement
+from .models import Agreement, Meeting, MeetingParticipant, Statement
 
 
 def organisations_with_published_meetings():
@@ -20,6 +20,10 @@ def organisations_with_published_meetings():
 
 def organisations_with_published_statements():
     return organisation_choices(Statement)
+
+
+def parties_to_published_agreements():
+    return organisation_choices(Agreement, "parties")
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -146,6 +150,23 @@ class StatementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Statement
+        fields = []
+
+
+class AgreementFilter(django_filters.FilterSet):
+    """The agreements page's filter: the agreements one organisation is a party to, by slug."""
+
+    organisation = django_filters.ChoiceFilter(
+        label=_("Party"),
+        field_name="parties__slug",
+        choices=parties_to_published_agreements,
+        empty_label=_("Any organisation"),
+        widget=QuickSelect,
+        error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
+    )
+
+    class Meta:
+        model = Agreement
         fields = []
 
 

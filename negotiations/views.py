@@ -15,7 +15,7 @@ from peacetracker.translation import as_shown
 from peacetracker.views import PreviewMixin, PublishedMixin
 
 from . import exports
-from .filters import MeetingFilter, SearchForm, StatementFilter
+from .filters import AgreementFilter, MeetingFilter, SearchForm, StatementFilter
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, RejectedInvitation, Statement
 from .selectors import (
     SEARCH_RESULTS_PER_KIND,
@@ -174,12 +174,15 @@ class MeetingDetailView(PreviewMixin, DetailView):
         )
 
 
-class AgreementListView(PublishedMixin, ListView):
-    """Published agreements, oldest first, with their parties, meeting and number of points."""
+class AgreementListView(PublishedMixin, FilterView):
+    """Published agreements, oldest first, with their parties, meeting and number of points; filterable
+    by a party."""
 
     model = Agreement
+    filterset_class = AgreementFilter
     paginate_by = AGREEMENTS_PER_PAGE
     context_object_name = "agreements"
+    template_name = "negotiations/agreement_list.html"
 
     def get_queryset(self):
         point_count = Coalesce(

@@ -48,19 +48,20 @@ def event_counts_by_year(events):
     return dict(events.order_by().values_list("year").annotate(Count("pk")))
 
 
-def organisation_choices(content_model=None):
+def organisation_choices(content_model=None, field="organisation"):
     """(slug, "Name (ACRONYM)") of published organisations, in the order of the names shown in the reader's
     language: a filter's organisation choices. With `content_model` (meetings, statements), only those
-    with published rows of it. Read once per content generation and language, not once per request.
+    named in its `field` (agreements: "parties") by published rows. Read once per content generation and
+    language, not once per request.
     """
-    key = f"organisation-choices:{content_model._meta.label_lower if content_model else 'all'}"
-    return generation_cached(key, lambda: _organisation_choices(content_model))
+    key = f"organisation-choices:{content_model._meta.label_lower if content_model else 'all'}:{field}"
+    return generation_cached(key, lambda: _organisation_choices(content_model, field))
 
 
-def _organisation_choices(content_model):
+def _organisation_choices(content_model, field):
     organisations = Organisation.objects.published()
     if content_model is not None:
         # A subquery read once from the rows' index, rather than a DISTINCT join over every row.
-        organisations = organisations.filter(pk__in=content_model.objects.published().values("organisation"))
+        organisations = organisations.filter(pk__in=content_model.objects.published().values(field))
     rows = organisations.order_by(as_shown("name"), "pk").values_list("slug", "name", "acronym")
     return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]

@@ -23,8 +23,8 @@ from .selectors import (
 )
 
 PUBLISHED = Organisation.Status.PUBLISHED
-# A profile lists this many of the latest meetings and statements (the seed's 23 meetings and 21
-# statements all fit); every one is on the filtered list pages it links to.
+# A profile lists this many of the latest meetings, agreements and statements (the seed's 23 meetings,
+# 6 agreements and 21 statements all fit); every one is on the filtered list pages it links to.
 PROFILE_LIST_LIMIT = 25
 
 
@@ -89,9 +89,12 @@ class OrganisationDetailView(PreviewMixin, DetailView):
             .order_by("number", "date")
             .prefetch_related("participants__person", "participants__body", citations)
         )
+        agreements = org.agreements.published()
+        agreement_count = agreements.count()
+        latest = agreements.order_by(F("date").desc(nulls_last=True), "-pk")
         agreements = (
-            org.agreements.published()
-            .order_by("date")
+            agreements.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
+            .order_by("date", "pk")
             .select_related("meeting")
             .prefetch_related("points", citations)
         )
@@ -124,6 +127,7 @@ class OrganisationDetailView(PreviewMixin, DetailView):
             meetings=meetings,
             meeting_count=meeting_count,
             statement_count=statement_count,
+            agreement_count=agreement_count,
             agreements=agreements,
             invitations=invitations,
             statements=statements,

@@ -291,3 +291,43 @@ def test_statements_query_count_does_not_grow_with_the_data(client, url):
         cite(make_statement(org, speaker=make_person()))
     assert _queries(client, url) == small
     assert small <= 5
+
+
+def test_agreements_filter_by_a_party_and_keep_the_filter_across_pages(client):
+    kio = make_org(slug="kio-kia", acronym="KIO")
+    other = make_org(slug="other")
+    for n in range(55):
+        make_agreement(
+            title=f"KIO agreement {n}",
+            parties=[kio],
+            date=datetime.date(2000, 1, 1) + datetime.timedelta(days=n),
+        )
+    make_agreement(title="Someone else's agreement", parties=[other])
+    make_agreement(title="A draft of KIO's", parties=[kio], status="draft")
+    page = client.get("/en/agreements/", {"organisation": "kio-kia"})
+    html = page.content.decode()
+    assert "55 agreements." in html and "Someone else" not in html and "A draft" not in html
+    assert 'href="?organisation=kio-kia&amp;page=2"' in html
+    second = client.get("/en/agreements/", {"organisation": "kio-kia", "page": 2}).content.decode()
+    assert "KIO agreement 54" in second and "Someone else" not in second
+    assert "56 agreements." in client.get("/en/agreements/").content.decode()
+
+
+def test_agreements_filter_with_an_unknown_party_is_a_form_error_not_a_list(client):
+    make_agreement(title="Visible agreement", parties=[make_org(slug="kio-kia")])
+    response = client.get("/en/agreements/", {"organisation": "no-such-party"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert"' in html and "Choose one of the organisations in the list." in html
+    assert "Visible agreement" not in html
+
+
+@pytest.mark.parametrize("url", ["/en/agreements/", "/en/agreements/?organisation=kio-kia&page=1"])
+def test_agreements_query_count_does_not_grow_with_the_data(client, url):
+    kio = make_org(slug="kio-kia")
+    for _ in range(3):
+        cite(make_agreement(parties=[kio, make_org()], points=["one"]))
+    small = _queries(client, url)
+    for _ in range(40):
+        cite(make_agreement(parties=[kio, make_org()], points=["one", "two"]))
+    assert _queries(client, url) == small

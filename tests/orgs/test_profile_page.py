@@ -182,3 +182,26 @@ def test_burmese_profile_says_which_meetings_it_lists(client):
         url = org.get_absolute_url()
     page = client.get(url).content.decode()
     assert "တွေ့ဆုံဆွေးနွေးပွဲ ၂၇ ခုအနက် နောက်ဆုံး ၂၅ ခုကို ဤနေရာတွင် ဖော်ပြထားသည်။" in page
+
+
+def test_profile_lists_the_latest_25_agreements_oldest_first_and_links_all_of_them(client):
+    org = make_org(slug="many-agreements")
+    other = make_org(slug="other-party")
+    for n in range(30):
+        make_agreement(
+            title=f"Agreement number {n}",
+            parties=[org, other],
+            date=datetime.date(2015, 1, 1) + datetime.timedelta(days=n),
+            points=["A point"],
+        )
+    make_agreement(title="Agreement number 99", parties=[org], status="draft")
+    page = client.get(org.get_absolute_url()).content.decode()
+    shown = [int(n) for n in re.findall(r"<h3>Agreement number (\d+)</h3>", page)]
+    assert shown == list(range(5, 30))
+    assert "The latest 25 of 30 agreements are listed here." in page
+    agreements_url = reverse("negotiations:agreement-list") + "?organisation=many-agreements"
+    assert f'<a href="{agreements_url}">See all 30</a>' in page
+    # Every one of them is on the page it links to.
+    listed = client.get(agreements_url).context["agreements"]
+    assert client.get(agreements_url).context["paginator"].count == 30
+    assert all(org in agreement.parties.all() for agreement in listed)
