@@ -46,7 +46,7 @@ from peacetracker.exports import iso_partial_date
 from peacetracker.translation import shown_columns, shown_text
 
 from .models import MeetingParticipant
-from .selectors import public_participant_names
+from .selectors import meeting_values, public_participant_names
 
 COLUMNS = (
     "id",
@@ -78,18 +78,11 @@ PARTICIPANT_SEPARATOR = "; "
 
 
 TRANSLATED = ("place", "region", "country", "details", "organisation__name")
-PLAIN = ("pk", "number", "date", "end_date", "date_precision", "date_text", "format", "outcome")
-
-
-def meeting_values(meetings):
-    """The meetings as dicts of plain values, each text in the reader's language and its fallbacks."""
-    columns = (column for field_columns in shown_columns(*TRANSLATED).values() for column in field_columns)
-    return meetings.rewrite(False).values(*PLAIN, "organisation__acronym", *columns)
 
 
 def meeting_row(meeting, url, participants, columns):
-    """One meeting of `meeting_values` as a dict of COLUMNS; `participants` are its (side, public name)
-    pairs in order, `columns` are `shown_columns(*TRANSLATED)`."""
+    """One meeting of `meeting_values(…, TRANSLATED)` as a dict of COLUMNS; `participants` are its
+    (side, public name) pairs in order, `columns` are `shown_columns(*TRANSLATED)`."""
     sides = {column: [] for column in SIDE_COLUMNS.values()}
     for side, name in participants:
         sides[SIDE_COLUMNS.get(side, "others")].append(name)
@@ -121,7 +114,7 @@ def meeting_rows(meetings, absolute_url, chunk_size=2000):
     # One URL worked out per export, not per row: reversing 5,000 times took half the export's time.
     url_pattern = absolute_url(reverse("negotiations:meeting-detail", kwargs={"pk": int(placeholder)}))
     columns = shown_columns(*TRANSLATED)
-    meetings = meeting_values(meetings).iterator(chunk_size=chunk_size)
+    meetings = meeting_values(meetings, TRANSLATED).iterator(chunk_size=chunk_size)
     while chunk := list(islice(meetings, chunk_size)):
         names = public_participant_names([meeting["pk"] for meeting in chunk])
         for meeting in chunk:

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import translator
 
+from orgs.filters import organisation_filter
 from orgs.models import PersonAlias
 from orgs.selectors import organisation_choices
 from peacetracker.translation import any_language, as_shown
@@ -49,14 +50,7 @@ class ShownOrderingFilter(django_filters.OrderingFilter):
 class MeetingFilter(django_filters.FilterSet):
     """Filters of DESIGN.md's contract: organisation, year, from, to, location, country, format, …"""
 
-    organisation = django_filters.ChoiceFilter(
-        label=_("Organisation"),
-        field_name="organisation__slug",
-        choices=organisations_with_published_meetings,
-        empty_label=_("Any organisation"),
-        widget=QuickSelect,
-        error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
-    )
+    organisation = organisation_filter(organisations_with_published_meetings, field_name="organisation__slug")
     year = YearFilter(field_name="date__year", label=_("Year"), min_value=1900, max_value=2100)
     date_from = django_filters.DateFilter(
         field_name="date", lookup_expr="gte", label=_("From"), widget=QuickDateInput
@@ -139,13 +133,8 @@ class MeetingFilter(django_filters.FilterSet):
 class StatementFilter(django_filters.FilterSet):
     """The statements page's filter: one organisation, by slug."""
 
-    organisation = django_filters.ChoiceFilter(
-        label=_("Organisation"),
-        field_name="organisation__slug",
-        choices=organisations_with_published_statements,
-        empty_label=_("Any organisation"),
-        widget=QuickSelect,
-        error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
+    organisation = organisation_filter(
+        organisations_with_published_statements, field_name="organisation__slug"
     )
 
     class Meta:
@@ -156,13 +145,8 @@ class StatementFilter(django_filters.FilterSet):
 class AgreementFilter(django_filters.FilterSet):
     """The agreements page's filter: the agreements one organisation is a party to, by slug."""
 
-    organisation = django_filters.ChoiceFilter(
-        label=_("Party"),
-        field_name="parties__slug",
-        choices=parties_to_published_agreements,
-        empty_label=_("Any organisation"),
-        widget=QuickSelect,
-        error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
+    organisation = organisation_filter(
+        parties_to_published_agreements, field_name="parties__slug", label=_("Party")
     )
 
     class Meta:

@@ -112,18 +112,25 @@ def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
     return groups
 
 
-LIST_COLUMNS = ("pk", "number", "date", "end_date", "date_precision", "date_text", "format", "outcome")
+MEETING_COLUMNS = ("pk", "number", "date", "end_date", "date_precision", "date_text", "format", "outcome")
 LIST_TRANSLATED = ("place", "region", "country", "location_text", "organisation__name")
 REPRESENTING = (MeetingParticipant.Side.ORGANISATION, MeetingParticipant.Side.GOVERNMENT)
 
 
-def meeting_list_rows(meetings):
-    """The meetings list's rows as dicts of plain values: columns in the reader's language and fallbacks."""
-    translated = (column for columns in shown_columns(*LIST_TRANSLATED).values() for column in columns)
+def meeting_values(meetings, translated):
+    """Meetings as dicts of plain values, for the list and the exports: their own columns, the
+    organisation's slug and acronym, and each `translated` field's columns in the reader's language and
+    its fallbacks (read them with `shown_text`)."""
+    columns = (column for field_columns in shown_columns(*translated).values() for column in field_columns)
     # Each language's column is named, so modeltranslation need not rewrite the rows (`rewrite(False)`).
     return meetings.rewrite(False).values(
-        *LIST_COLUMNS, "organisation__slug", "organisation__acronym", *translated
+        *MEETING_COLUMNS, "organisation__slug", "organisation__acronym", *columns
     )
+
+
+def meeting_list_rows(meetings):
+    """The meetings list's rows, completed by `complete_list_rows` once the page is read."""
+    return meeting_values(meetings, LIST_TRANSLATED)
 
 
 def complete_list_rows(rows):

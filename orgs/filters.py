@@ -45,11 +45,12 @@ def published_in_shown_order(request=None):
     return Organisation.objects.published().order_by(as_shown("name"), "pk")
 
 
-def organisation_filter(**kwargs):
-    """A published organisation chosen by its slug; any other slug is a form error."""
+def organisation_filter(choices=organisation_choices, **kwargs):
+    """A published organisation chosen by its slug, from `choices` (every published one by default);
+    any other slug is a form error. The one organisation filter of every public page."""
+    kwargs.setdefault("label", _("Organisation"))
     return django_filters.ChoiceFilter(
-        label=_("Organisation"),
-        choices=organisation_choices,
+        choices=choices,
         empty_label=_("Any organisation"),
         widget=QuickSelect,
         error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
