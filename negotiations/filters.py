@@ -9,6 +9,7 @@ from modeltranslation.translator import translator
 from orgs.filters import organisation_filter
 from orgs.models import PersonAlias
 from orgs.selectors import organisation_choices
+from peacetracker.filters import QuickFilterSet
 from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
@@ -47,7 +48,7 @@ class ShownOrderingFilter(django_filters.OrderingFilter):
         return shown.desc() if ordering.startswith("-") else shown.asc()
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(QuickFilterSet):
     """Filters of DESIGN.md's contract: organisation, year, from, to, location, country, format, …"""
 
     organisation = organisation_filter(organisations_with_published_meetings, field_name="organisation__slug")
@@ -130,7 +131,7 @@ class MeetingFilter(django_filters.FilterSet):
         )
 
 
-class StatementFilter(django_filters.FilterSet):
+class StatementFilter(QuickFilterSet):
     """The statements page's filter: one organisation, by slug."""
 
     organisation = organisation_filter(
@@ -142,7 +143,7 @@ class StatementFilter(django_filters.FilterSet):
         fields = []
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(QuickFilterSet):
     """The agreements page's filter: the agreements one organisation is a party to, by slug."""
 
     organisation = organisation_filter(

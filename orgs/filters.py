@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from peacetracker.filters import QuickFilterSet
 from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickSelect
 
@@ -58,7 +59,7 @@ def organisation_filter(choices=organisation_choices, **kwargs):
     )
 
 
-class ClashFigureFilter(django_filters.FilterSet):
+class ClashFigureFilter(QuickFilterSet):
     """Filters for reported figures: organisation, year, kind and who claims the figure."""
 
     organisation = organisation_filter(field_name="organisation__slug")
@@ -81,7 +82,7 @@ class ClashFigureFilter(django_filters.FilterSet):
         return queryset.filter(any_language("claimed_by_text", "icontains", value) | claimant)
 
 
-class ClashEventFilter(django_filters.FilterSet):
+class ClashEventFilter(QuickFilterSet):
     """Filters for ACLED events: organisation (as either actor), year and event type."""
 
     organisation = organisation_filter(method="filter_organisation")
