@@ -6,6 +6,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
+from peacetracker.selectors import values_for_ids
 from peacetracker.translation import any_language, shown_columns, shown_text
 
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
@@ -154,15 +155,12 @@ def complete_list_rows(rows):
     return rows
 
 
-def public_participant_names(meeting_ids):
-    """Each meeting's participants as readers may see them, as (side, name) in side order; one query.
+PARTICIPANT_TRANSLATED = ("label", "person__honorific", "person__name", "body__name")
 
-    A name is the label as published, else a published person's or body's name with "+ (N)" for
-    unnamed others; a participant with nothing public is left out. Reads plain values, no model rows:
-    each text in the reader's language, else English.
-    """
-    columns = shown_columns("label", "person__honorific", "person__name", "body__name")
-    rows = (
+
+def _participant_values(meeting_ids):
+    columns = shown_columns(*PARTICIPANT_TRANSLATED)
+    return (
         MeetingParticipant.objects.filter(meeting_id__in=meeting_ids)
         .order_by()
         .rewrite(False)
@@ -178,6 +176,17 @@ def public_participant_names(meeting_ids):
             *(column for field_columns in columns.values() for column in field_columns),
         )
     )
+
+
+def public_participant_names(meeting_ids):
+    """Each meeting's participants as readers may see them, as (side, name) in side order; one query.
+
+    A name is the label as published, else a published person's or body's name with "+ (N)" for
+    unnamed others; a participant with nothing public is left out. Reads plain values, no model rows:
+    each text in the reader's language, else English.
+    """
+    columns = shown_columns(*PARTICIPANT_TRANSLATED)
+    rows = values_for_ids(_participant_values, meeting_ids)
     names = {}
     for row in sorted(
         rows,

@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from peacetracker.cache import generation_cached
 from peacetracker.translation import as_shown
+from peacetracker.widgets import PairChoices
 
 from .models import ClashEvent, ClashFigure, Organisation
 
@@ -64,4 +65,4 @@ def _organisation_choices(content_model, field):
         # A subquery read once from the rows' index, rather than a DISTINCT join over every row.
         organisations = organisations.filter(pk__in=content_model.objects.published().values(field))
     rows = organisations.order_by(as_shown("name"), "pk").values_list("slug", "name", "acronym")
-    return [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]
+    return PairChoices((slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows)

@@ -7,15 +7,45 @@ import functools
 import html
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+
+
+class PairChoices(BaseChoiceIterator):
+    """Choices as (value, label) pairs of plain strings, for choices read from the database.
+
+    A form field checks a plain list's shape each time it iterates it (Django's `normalize_choices`),
+    and a select iterates its choices on every request; these it takes as they are.
+    """
+
+    def __init__(self, pairs):
+        self.pairs = tuple(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
 
 
 def escape_plain(value):
     """HTML-escape a plain (not already safe) value: Django's `escape` without its lazy-string wrapper."""
     return html.escape(str(value), quote=True)
+
+
+def escape_html(value):
+    """Django's `conditional_escape` (safe text as it is, anything else escaped), without the checks
+    for lazy strings that make it cost several times `html.escape` on a page of short texts."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value), quote=True)
+
+
+def attributes_html(attrs):
+    """Django's `flatatt`, written out: ` name="value"` pairs in name order, then `True` ones bare, in
+    name order; `False` and `None` are left out."""
+    pairs = sorted((name, value) for name, value in attrs.items() if value is not None and value is not False)
+    return "".join(
+        f' {escape_html(name)}="{escape_html(value)}"' for name, value in pairs if value is not True
+    ) + "".join(f" {escape_html(name)}" for name, value in pairs if value is True)
 
 
 class QuickInputMixin:
@@ -25,7 +55,7 @@ class QuickInputMixin:
         attrs.setdefault("type", self.input_type)
         if value is not None and value != "":
             attrs["value"] = value
-        return format_html('<input name="{}"{}>', name, flatatt(attrs))
+        return mark_safe(f'<input name="{escape_html(name)}"{attributes_html(attrs)}>')
 
 
 class QuickTextInput(QuickInputMixin, forms.TextInput):
@@ -65,4 +95,4 @@ class QuickSelect(forms.Select):
             for option, start, end in _option_parts(get_language(), tuple(iter(self.choices)))
         )
         attrs = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), mark_safe(options))
+        return mark_safe(f'<select name="{escape_html(name)}"{attributes_html(attrs)}>{options}</select>')

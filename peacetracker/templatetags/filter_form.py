@@ -1,8 +1,9 @@
 """A public filter form's field, written in Python: the filter forms sit on the busiest pages."""
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from peacetracker.widgets import escape_html
 
 register = template.Library()
 
@@ -15,13 +16,13 @@ def filter_field(field):
     """
     errors = field.errors
     messages = "".join(
-        f'<p class="error" id="{conditional_escape(field.auto_id)}_error">{conditional_escape(error)}</p>'
+        f'<p class="error" id="{escape_html(field.auto_id)}_error">{escape_html(error)}</p>'
         for error in errors
     )
     return mark_safe(
         f'<div class="field{" has-error" if errors else ""}">\n'
-        f'  <label for="{conditional_escape(field.id_for_label)}">{conditional_escape(field.label)}</label>\n'
-        f"  {conditional_escape(field)}\n"
+        f'  <label for="{escape_html(field.id_for_label)}">{escape_html(field.label)}</label>\n'
+        f"  {field.as_widget()}\n"
         f"  {messages}\n"
         "</div>\n"
     )
