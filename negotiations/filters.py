@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from modeltranslation.translator import translator
 
 from orgs.filters import organisation_filter
@@ -37,7 +38,25 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class ShownOrderingFilter(django_filters.OrderingFilter):
-    """Sorting that orders translated text as readers see it: in their language, or the fallback's."""
+    """Sorting that orders translated text as readers see it: in their language, or the fallback's.
+
+    `then` names each field's tie-breakers, sorted the same way: meetings on one date by number, newest
+    date first with the highest number first, so that both directions read straight off one index.
+    """
+
+    def __init__(self, *args, then=None, **kwargs):
+        self.then = then or {}
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in (param for param in value if param not in EMPTY_VALUES):
+            ordering.append(self.get_ordering_value(param))
+            sign = "-" if param.startswith("-") else ""
+            ordering += [f"{sign}{field}" for field in self.then.get(param.removeprefix("-"), ())]
+        return qs.order_by(*ordering)
 
     def get_ordering_value(self, param):
         ordering = super().get_ordering_value(param)
@@ -89,6 +108,7 @@ class MeetingFilter(QuickFilterSet):
             "place": _("Place"),
             "-place": _("Place (Z to A)"),
         },
+        then={"date": ["number"]},
         label=_("Sort"),
         widget=QuickSelect,
         empty_label=_("Default (date)"),

@@ -47,9 +47,14 @@ def published_parties_prefetch():
 
 
 def with_stable_order(queryset):
-    """The queryset's order with the id last, so that rows tied on a sort key keep one order across pages."""
+    """The queryset's order with the id last, so that rows tied on a sort key keep one order across pages;
+    the id goes the way of the first key, so that an index in that order serves either direction."""
     order = queryset.query.order_by
-    return queryset if "pk" in order else queryset.order_by(*order, "pk")
+    if "pk" in order or "-pk" in order:
+        return queryset
+    first = order[0] if order else ""
+    descending = first.startswith("-") if isinstance(first, str) else getattr(first, "descending", False)
+    return queryset.order_by(*order, "-pk" if descending else "pk")
 
 
 class PublicMeetingsMixin(PublishedMixin):

@@ -1,6 +1,8 @@
 """Reads for the public pages: published clash figures and the events readers may see."""
 
+from django.conf import settings
 from django.db.models import Count
+from modeltranslation.utils import build_localized_fieldname
 
 from peacetracker.cache import generation_cached
 from peacetracker.translation import as_shown
@@ -47,6 +49,32 @@ def visible_events():
 def event_counts_by_year(events):
     """{year: number of events} for `events`; its total is their count, so the page counts them once."""
     return dict(events.order_by().values_list("year").annotate(Count("pk")))
+
+
+def organisation_columns(ids=()):
+    """{id: {"organisation__slug", "organisation__acronym", "organisation__name_<language>"…: value}} for
+    every published organisation, and for any of `ids` that is not among them; for rows read without
+    joining the organisations table. The published ones are read once per content generation.
+    """
+    columns = generation_cached("organisation-columns", lambda: _organisation_columns(published=True))
+    if missing := set(ids) - columns.keys():
+        # Published, or unpublished, since this content generation began.
+        columns = {**columns, **_organisation_columns(pk__in=missing)}
+    return columns
+
+
+def _organisation_columns(published=False, **lookups):
+    names = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
+    organisations = Organisation.objects.published() if published else Organisation.objects.all()
+    rows = organisations.filter(**lookups).rewrite(False).values_list("pk", "slug", "acronym", *names)
+    return {
+        pk: {
+            "organisation__slug": slug,
+            "organisation__acronym": acronym,
+            **{f"organisation__{name}": text for name, text in zip(names, texts, strict=True)},
+        }
+        for pk, slug, acronym, *texts in rows
+    }
 
 
 def organisation_choices(content_model=None, field="organisation"):
