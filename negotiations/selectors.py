@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
 from orgs.selectors import organisation_columns
-from peacetracker.selectors import values_for_ids
-from peacetracker.translation import any_language, shown_columns, shown_text
+from peacetracker.selectors import rows_for_ids
+from peacetracker.translation import any_language, as_shown, shown_columns, shown_text
 
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
 
@@ -169,25 +169,33 @@ def complete_list_rows(rows):
     return rows
 
 
-PARTICIPANT_TRANSLATED = ("label", "person__honorific", "person__name", "body__name")
-
-
-def _participant_values(meeting_ids):
-    columns = shown_columns(*PARTICIPANT_TRANSLATED)
+def _participant_rows(meeting_ids):
+    side_rank = Case(
+        *(When(side=side, then=Value(rank)) for side, rank in SIDE_ORDER.items()),
+        default=Value(len(SIDE_ORDER)),
+    )
     return (
         MeetingParticipant.objects.filter(meeting_id__in=meeting_ids)
-        .order_by()
         .rewrite(False)
-        .values(
+        .annotate(
+            side_rank=side_rank,
+            shown_label=as_shown("label", CharField()),
+            shown_honorific=as_shown("person__honorific", CharField()),
+            shown_person=as_shown("person__name", CharField()),
+            shown_body=as_shown("body__name", CharField()),
+        )
+        .order_by("meeting_id", "side_rank", "order", "pk")
+        .values_list(
             "meeting_id",
             "side",
-            "order",
-            "pk",
             "unnamed_others",
             "person__status",
-            "body__acronym",
             "body__status",
-            *(column for field_columns in columns.values() for column in field_columns),
+            "body__acronym",
+            "shown_label",
+            "shown_honorific",
+            "shown_person",
+            "shown_body",
         )
     )
 
@@ -196,32 +204,28 @@ def public_participant_names(meeting_ids):
     """Each meeting's participants as readers may see them, as (side, name) in side order; one query.
 
     A name is the label as published, else a published person's or body's name with "+ (N)" for
-    unnamed others; a participant with nothing public is left out. Reads plain values, no model rows:
-    each text in the reader's language, else English.
+    unnamed others; a participant with nothing public is left out. Each text is in the reader's
+    language, else English.
     """
-    columns = shown_columns(*PARTICIPANT_TRANSLATED)
-    rows = values_for_ids(_participant_values, meeting_ids)
     names = {}
-    for row in sorted(
-        rows,
-        key=lambda row: (
-            row["meeting_id"],
-            SIDE_ORDER.get(row["side"], len(SIDE_ORDER)),
-            row["order"],
-            row["pk"],
-        ),
-    ):
-        label = shown_text(row, columns["label"])[0]
-        person = body = ""
-        if row["person__status"] == PUBLISHED:
-            person = Person.display_name(
-                shown_text(row, columns["person__honorific"])[0], shown_text(row, columns["person__name"])[0]
-            )
-        if row["body__status"] == PUBLISHED:
-            body = Organisation.display_name(shown_text(row, columns["body__name"])[0], row["body__acronym"])
-        name = MeetingParticipant.public_name_of(label, person=person, body=body)
-        if name and row["unnamed_others"] and not label:
-            name = f"{name} + ({row['unnamed_others']})"
+    for (
+        meeting_id,
+        side,
+        unnamed_others,
+        person_status,
+        body_status,
+        body_acronym,
+        label,
+        honorific,
+        person,
+        body,
+    ) in rows_for_ids(_participant_rows, meeting_ids):
+        # A text empty in every language is NULL here (see `as_shown`).
+        person = Person.display_name(honorific or "", person or "") if person_status == PUBLISHED else ""
+        body = Organisation.display_name(body or "", body_acronym) if body_status == PUBLISHED else ""
+        name = MeetingParticipant.public_name_of(label or "", person=person, body=body)
+        if name and unnamed_others and not label:
+            name = f"{name} + ({unnamed_others})"
         if name:
-            names.setdefault(row["meeting_id"], []).append((row["side"], name))
+            names.setdefault(meeting_id, []).append((side, name))
     return names

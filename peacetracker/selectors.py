@@ -33,10 +33,12 @@ def sources_of(*groups):
 
 
 ID_BATCH = 50
+# Stand-ins for the ids while a query is compiled: no real id is this negative.
+_ID_STAND_IN = -(2**62)
 
 
-def values_for_ids(build, ids):
-    """The rows, as dicts, of `build(ids)`: a function of a list of ids that returns a `values()`
+def rows_for_ids(build, ids):
+    """The rows, as tuples, of `build(ids)`: a function of a list of ids that returns a `values_list()`
     queryset, filtered by `…__in=ids` and by nothing else that varies between calls.
 
     Building and compiling a query costs more than running it on a page's 50 ids, so the SQL is compiled
@@ -47,25 +49,28 @@ def values_for_ids(build, ids):
     if not ids:
         return []
     size = -(-len(ids) // ID_BATCH) * ID_BATCH
-    sql, names, using = _compiled_for_ids(build, size, get_language())
+    sql, params, id_positions, using = _compiled_for_ids(build, size, get_language())
+    params = list(params)
+    for position, id_ in zip(id_positions, ids + ids[-1:] * (size - len(ids)), strict=True):
+        params[position] = id_
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, ids + ids[-1:] * (size - len(ids)))
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 @functools.lru_cache(maxsize=128)
 def _compiled_for_ids(build, size, language):
-    placeholders = list(range(-size, 0))  # no real id is negative
-    queryset = build(placeholders)
+    stand_ins = [_ID_STAND_IN + index for index in range(size)]
+    queryset = build(stand_ins)
     using = router.db_for_read(queryset.model)
-    query = queryset.query
-    compiler = query.get_compiler(using)
+    compiler = queryset.query.get_compiler(using)
     sql, params = compiler.as_sql()
-    if list(params) != placeholders:
-        raise ValueError(f"{build.__qualname__}: its query must vary by the ids alone, not by {params!r}")
+    id_positions = [position for position, param in enumerate(params) if param in set(stand_ins)]
+    if [params[position] for position in id_positions] != stand_ins:
+        raise ValueError(f"{build.__qualname__}: its query must take the ids once, in their order")
     if compiler.get_converters([column for column, _sql, _alias in compiler.select]):
         raise ValueError(f"{build.__qualname__}: read columns the database returns as they are")
-    return sql, [*query.extra_select, *query.values_select, *query.annotation_select], using
+    return sql, tuple(params), id_positions, using
 
 
 def review_queue(limit=50):
