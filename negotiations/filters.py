@@ -8,7 +8,7 @@ from django_filters.constants import EMPTY_VALUES
 from modeltranslation.translator import translator
 
 from orgs.filters import organisation_filter
-from orgs.models import PersonAlias
+from orgs.models import Organisation, PersonAlias
 from orgs.selectors import organisation_choices
 from peacetracker.filters import QuickFilterSet
 from peacetracker.translation import any_language, as_shown
@@ -117,6 +117,19 @@ class MeetingFilter(QuickFilterSet):
     class Meta:
         model = Meeting
         fields = []
+
+    @property
+    def qs(self):
+        """The meetings the reader's filters select, of published organisations only.
+
+        That condition comes after the reader's: SQLite tests a row's conditions in the order they are
+        written, and a date or format rules a row out for less than this lookup costs. A subquery rather
+        than a join keeps the count on the meetings table alone.
+        """
+        if not hasattr(self, "_public_qs"):
+            published = Organisation.objects.published().values("pk")
+            self._public_qs = super().qs.filter(organisation__in=published)
+        return self._public_qs
 
     def filter_location(self, queryset, name, value):
         return queryset.filter(

@@ -58,19 +58,13 @@ def with_stable_order(queryset):
 
 
 class PublicMeetingsMixin(PublishedMixin):
-    """Published meetings of published organisations, with their participants: the list and its exports."""
+    """Published meetings, filtered by `MeetingFilter`, which also keeps to published organisations' (see
+    `MeetingFilter.qs`): the list and its exports."""
 
     model = Meeting
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            # A subquery rather than a join keeps the filtered COUNT on the meetings table alone.
-            .filter(organisation__in=Organisation.objects.published().values("pk"))
-            .select_related("organisation")
-            .order_by("date", "number", "pk")
-        )
+        return super().get_queryset().select_related("organisation").order_by("date", "number", "pk")
 
 
 class MeetingListView(PublicMeetingsMixin, FilterView):
