@@ -1,9 +1,15 @@
-"""Links: `web_url`, a stored link made safe to put in an href, and `page_querystring` for pagination."""
+"""Links: `web_url`, a stored link made safe to put in an href, `page_querystring` for pagination, and
+`fixed_include` for the site's navigation and footer."""
 
 from urllib.parse import urlsplit
 
 from django import template
+from django.conf import settings
 from django.template.defaulttags import querystring
+from django.template.loader import get_template
+from django.urls import get_script_prefix
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -27,3 +33,22 @@ def page_querystring(context, number, param=""):
     """`{% querystring page=number %}` for a page parameter named by `param` ("page" if not given),
     so that a page with two lists can page each one and keep the filters and the other list's page."""
     return querystring(context, **{param or "page": number})
+
+
+# (template name, language, script prefix): HTML, for the site's lifetime in this worker.
+_fixed_html = {}
+
+
+@register.simple_tag
+def fixed_include(template_name):
+    """A template that is the same on every page in a language (links, translated labels, no content and
+    nothing of the request), rendered once per worker and language: the navigation and footer, whose
+    dozen links and labels each page would otherwise work out anew. It is rendered without the page's
+    context, so it cannot come to depend on a request unnoticed. Rendered every time when DEBUG is on,
+    so that edits show at once.
+    """
+    key = (template_name, get_language(), get_script_prefix())
+    html = None if settings.DEBUG else _fixed_html.get(key)
+    if html is None:
+        html = _fixed_html[key] = mark_safe(get_template(template_name).render({}))
+    return html

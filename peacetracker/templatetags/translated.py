@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
-from django.urls import translate_url
+from django.urls import get_script_prefix, translate_url
 from django.utils import numberformat
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
@@ -85,9 +85,15 @@ def page_in_languages(context):
         return []
     current = reader_language()
     path = request.get_full_path()
+    # Paths are the same in every language but for the prefix: swapping it is `translate_url` without
+    # resolving the path and reversing it once per language.
+    prefix = f"{get_script_prefix()}{current}/"
     versions = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code)
+        if path.startswith(prefix):
+            url = f"{get_script_prefix()}{code}/{path.removeprefix(prefix)}"
+        else:
+            url = translate_url(path, code)
         versions.append(
             {
                 "code": code,
