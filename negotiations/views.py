@@ -64,7 +64,9 @@ class PublicMeetingsMixin(PublishedMixin):
     model = Meeting
 
     def get_queryset(self):
-        return super().get_queryset().select_related("organisation").order_by("date", "number", "pk")
+        # The filters name each language's column themselves (`any_language`, `as_shown`), so
+        # modeltranslation need not rewrite every lookup (`rewrite(False)`).
+        return super().get_queryset().rewrite(False).order_by("date", "number", "pk")
 
 
 class MeetingListView(PublicMeetingsMixin, FilterView):
@@ -80,7 +82,7 @@ class MeetingListView(PublicMeetingsMixin, FilterView):
     template_name = "negotiations/meeting_list.html"
 
     def paginate_queryset(self, queryset, page_size):
-        rows = meeting_list_rows(with_stable_order(queryset.select_related(None)))
+        rows = meeting_list_rows(with_stable_order(queryset))
         return super().paginate_queryset(rows, page_size)
 
     def get_context_data(self, **kwargs):
@@ -99,7 +101,7 @@ class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, V
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return self.render_errors(filterset.form.errors)
-        meetings = with_stable_order(filterset.qs.select_related(None))
+        meetings = with_stable_order(filterset.qs)
         return self.render_rows(exports.meeting_rows(meetings, request.build_absolute_uri, EXPORT_CHUNK_SIZE))
 
 

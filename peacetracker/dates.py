@@ -58,11 +58,13 @@ def _one(date, precision):
     return pgettext("date", "{day} {month} {year}").format(day=date.day, month=_month(date), year=date.year)
 
 
-def format_partial_date(start, precision, end=None, fallback=""):
-    """Render a date or a range only as precisely as it is known, in the active language."""
+def format_partial_date(start, precision, end=None, fallback="", language=None):
+    """Render a date or a range only as precisely as it is known, in the active language (or `language`,
+    for a caller writing many dates)."""
     if start is None or precision == DatePrecision.UNKNOWN:
         return fallback
-    return digits_localize(_range_in(get_language(), start, precision, end))
+    language = language or get_language()
+    return digits_localize(_range_in(language, start, precision, end), language)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -16,10 +16,10 @@ DIGITS = {
 _public_page = ContextVar("public_page", default=True)
 
 
-def digits_localize(text):
-    """`text` with its Western digits written in the active language's digits, for display only."""
-    language = reader_language()
-    table = DIGITS.get(language)
+def digits_localize(text, language=None):
+    """`text` with its Western digits written in the active language's (or `language`'s) digits, for
+    display only."""
+    table = DIGITS.get(language or reader_language())
     if table is None or not _public_page.get():
         return text
     return text.translate(table)

@@ -48,7 +48,31 @@ def attributes_html(attrs):
     ) + "".join(f" {escape_html(name)}" for name, value in pairs if value is True)
 
 
-class QuickInputMixin:
+class QuickFieldMixin:
+    """`field_html`: a filter form's field with no errors (label and widget), as `{% filter_field %}` writes
+    it, with what is the same on every request worked out once per worker and language.
+
+    On a form whose fields are shared (`peacetracker.filters.SharedFields`) each widget lives as long as
+    the worker, so its label and fixed attributes are kept on it; only the value changes.
+    """
+
+    def field_html(self, bound_field):
+        key = (get_language(), bound_field.html_name, bound_field.auto_id)
+        parts = self.__dict__.setdefault("_field_parts", {}).get(key)
+        if parts is None:
+            attrs = bound_field.build_widget_attrs({})
+            if bound_field.auto_id and "id" not in self.attrs:
+                attrs.setdefault("id", bound_field.auto_id)
+            label_for, label = escape_html(bound_field.id_for_label), escape_html(bound_field.label)
+            label = f'<label for="{label_for}">{label}</label>'
+            opening = f'<div class="field">\n  {label}\n  '
+            parts = self._field_parts[key] = (opening, self.build_attrs(self.attrs, attrs))
+        opening, attrs = parts
+        widget = self.render(bound_field.html_name, bound_field.value(), dict(attrs))
+        return f"{opening}{widget}\n  \n</div>\n"
+
+
+class QuickInputMixin(QuickFieldMixin):
     def render(self, name, value, attrs=None, renderer=None):
         value = self.format_value(value)
         attrs = self.build_attrs(self.attrs, attrs)
@@ -80,7 +104,7 @@ def _option_parts(language, choices):
     )
 
 
-class QuickSelect(forms.Select):
+class QuickSelect(QuickFieldMixin, forms.Select):
     """A select with its options written in Python, not through one template include per option.
 
     The options' markup is kept per language and set of choices: the meetings list's organisation

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from negotiations.models import Meeting
 from peacetracker.dates import format_partial_date
@@ -23,33 +24,34 @@ def meeting_rows(meetings):
     Each meeting is a row of `complete_list_rows`. Labels and URL patterns are worked out once per page,
     not once per row.
     """
-    formats = {value: str(label) for value, label in Meeting.Format.choices}
-    outcomes = {value: str(label) for value, label in Meeting.Outcome.choices}
+    language = get_language()
+    formats = {value: escape(label) for value, label in Meeting.Format.choices}
+    outcomes = {value: escape(label) for value, label in Meeting.Outcome.choices}
     meeting_url = escape(reverse("negotiations:meeting-detail", kwargs={"pk": PK_PLACEHOLDER}))
     organisation_url = escape(reverse("orgs:organisation-detail", kwargs={"slug": SLUG_PLACEHOLDER}))
+    placeholder = str(PK_PLACEHOLDER)
     rows = []
     for meeting in meetings:
-        url = meeting_url.replace(str(PK_PLACEHOLDER), str(meeting["pk"]))
+        url = meeting_url.replace(placeholder, str(meeting["pk"]))
         number = meeting["number"]
-        cells = (
-            meeting["organisation"],
-            digits_localize(str(number)) if number is not None else "–",
-            format_partial_date(
-                meeting["date"], meeting["date_precision"], meeting["end_date"], fallback=meeting["date_text"]
-            ),
-            formats.get(meeting["format"], meeting["format"]),
-            meeting["representatives"],
-            outcomes.get(meeting["outcome"], meeting["outcome"]),
+        number = digits_localize(str(number), language) if number is not None else "–"
+        date = format_partial_date(
+            meeting["date"],
+            meeting["date_precision"],
+            meeting["end_date"],
+            fallback=meeting["date_text"],
+            language=language,
         )
-        organisation, number, date, format_, representatives, outcome = map(escape, cells)
         if meeting["location_text"] and meeting["location_text_fallback"]:
             location = fallback_html(meeting["location_text"])
         else:
             location = escape(meeting["location_text"] or meeting["location"])
         organisation_link = organisation_url.replace(SLUG_PLACEHOLDER, escape(meeting["organisation__slug"]))
         rows.append(
-            f'<tr><td><a href="{organisation_link}">{organisation}</a></td>'
-            f'<td><a href="{url}">{number}</a></td><td><a href="{url}">{date}</a></td>'
-            f"<td>{location}</td><td>{format_}</td><td>{representatives}</td><td>{outcome}</td></tr>"
+            f'<tr><td><a href="{organisation_link}">{escape(meeting["organisation"])}</a></td>'
+            f'<td><a href="{url}">{escape(number)}</a></td><td><a href="{url}">{escape(date)}</a></td>'
+            f"<td>{location}</td><td>{formats.get(meeting['format']) or escape(meeting['format'])}</td>"
+            f"<td>{escape(meeting['representatives'])}</td>"
+            f"<td>{outcomes.get(meeting['outcome']) or escape(meeting['outcome'])}</td></tr>"
         )
     return mark_safe("\n".join(rows))

@@ -26,3 +26,21 @@ def filter_field(field):
         f"  {messages}\n"
         "</div>\n"
     )
+
+
+@register.simple_tag
+def filter_fields(form):
+    """Every field of a filter form, as `{% filter_field %}` writes each: `{% filter_fields form %}`.
+
+    A field without errors whose widget is one of `peacetracker.widgets`' quick ones is written by the
+    widget (`field_html`), which keeps what does not change between requests.
+    """
+    errors = form.errors
+    html = []
+    for bound_field in form:
+        field_html = getattr(bound_field.field.widget, "field_html", None)
+        if field_html is None or bound_field.name in errors:
+            html.append(filter_field(bound_field))
+        else:
+            html.append(field_html(bound_field))
+    return mark_safe("".join(html))
