@@ -1,6 +1,7 @@
 """Public pages for meetings, agreements, rejected invitations and statements, search, and the home page."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, JsonResponse
@@ -57,6 +58,31 @@ def with_stable_order(queryset):
     return queryset.order_by(*order, "-pk" if descending else "pk")
 
 
+class PageFirstPaginator(Paginator):
+    """A paginator that reads the page asked for before it counts: a page with fewer rows than a page
+    holds is the last, so the rows before it and on it are the count, and the COUNT query is not run.
+    Most filtered lists fit on one page. A full page is counted as usual; its rows are not read twice.
+    (Without orphans only: with them, a last page can hold more rows than a page.)"""
+
+    def page(self, number):
+        if "count" in self.__dict__ or self.orphans:
+            return super().page(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().page(number)
+        if number < 1:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if len(rows) == self.per_page:
+            return self._get_page(rows, self.validate_number(number), self)
+        if rows or (number == 1 and self.allow_empty_first_page):
+            self.count = bottom + len(rows)
+            return self._get_page(rows, number, self)
+        return super().page(number)
+
+
 class PublicMeetingsMixin(PublishedMixin):
     """Published meetings, filtered by `MeetingFilter`, which also keeps to published organisations' (see
     `MeetingFilter.qs`): the list and its exports."""
@@ -80,6 +106,8 @@ class MeetingListView(PublicMeetingsMixin, FilterView):
     filterset_class = MeetingFilter
     paginate_by = settings.MEETINGS_PER_PAGE
     template_name = "negotiations/meeting_list.html"
+
+    paginator_class = PageFirstPaginator
 
     def paginate_queryset(self, queryset, page_size):
         rows = meeting_list_rows(with_stable_order(queryset))
