@@ -25,7 +25,10 @@ def latest_statements():
         Statement.objects.published()
         # A subquery rather than a join keeps the COUNT on the statements table alone.
         .filter(organisation__in=Organisation.objects.published().values("pk"))
-        .select_related("organisation", "speaker")
+        # The organisations by a second query, not a join: joined, SQLite read the statements by
+        # organisation and sorted all of them before it could take the newest (30 ms for 20,000; 1 ms).
+        .select_related("speaker")
+        .prefetch_related("organisation")
         .order_by(F("date").desc(nulls_last=True), "-pk")
     )
 
