@@ -8,8 +8,8 @@ from django_filters.constants import EMPTY_VALUES
 from modeltranslation.translator import translator
 
 from orgs.filters import organisation_filter
-from orgs.models import Organisation, PersonAlias
-from orgs.selectors import organisation_choices
+from orgs.models import PersonAlias
+from orgs.selectors import organisation_choices, published_organisation_ids
 from peacetracker.filters import QuickFilterSet
 from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
@@ -127,8 +127,7 @@ class MeetingFilter(QuickFilterSet):
         than a join keeps the count on the meetings table alone.
         """
         if not hasattr(self, "_public_qs"):
-            published = Organisation.objects.published().values("pk")
-            self._public_qs = super().qs.filter(organisation__in=published)
+            self._public_qs = super().qs.filter(organisation__in=published_organisation_ids())
         return self._public_qs
 
     def filter_location(self, queryset, name, value):

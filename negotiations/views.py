@@ -2,16 +2,17 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, JsonResponse
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterMixin, FilterView
 
 from orgs.models import Organisation
 from peacetracker.exports import csv_response, filter_errors_response
-from peacetracker.selectors import published_citations_prefetch, sources_of
+from peacetracker.selectors import published_citations_prefetch, quick_count, sources_of
 from peacetracker.translation import as_shown
 from peacetracker.views import PreviewMixin, PublishedMixin
 
@@ -62,7 +63,15 @@ class PageFirstPaginator(Paginator):
     """A paginator that reads the page asked for before it counts: a page with fewer rows than a page
     holds is the last, so the rows before it and on it are the count, and the COUNT query is not run.
     Most filtered lists fit on one page. A full page is counted as usual; its rows are not read twice.
-    (Without orphans only: with them, a last page can hold more rows than a page.)"""
+    (Without orphans only: with them, a last page can hold more rows than a page.)
+
+    A count that runs is `quick_count`'s, from the list's own conditions."""
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            return quick_count(self.object_list)
+        return Paginator.count.func(self)
 
     def page(self, number):
         if "count" in self.__dict__ or self.orphans:

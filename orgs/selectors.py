@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
 from peacetracker.cache import generation_cached
@@ -11,6 +12,17 @@ from peacetracker.widgets import PairChoices
 from .models import ClashEvent, ClashFigure, Organisation
 
 PUBLISHED = Organisation.Status.PUBLISHED
+
+
+def published_organisation_ids():
+    """The ids of published organisations as a subquery, for `organisation__in=`.
+
+    The same subquery as `Organisation.objects.published().values("pk")`, written as SQL: the busiest
+    lists filter by it on every request, and building and compiling that queryset twice a request (for
+    the page and for its count) cost more than running it.
+    """
+    meta = Organisation._meta
+    return RawSQL(f'SELECT "{meta.pk.column}" FROM "{meta.db_table}" WHERE "status" = %s', [PUBLISHED.value])
 
 
 def published_figures():

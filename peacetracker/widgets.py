@@ -10,6 +10,7 @@ from django import forms
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django_filters.fields import ChoiceIterator
 
 
 class PairChoices(BaseChoiceIterator):
@@ -113,10 +114,30 @@ class QuickSelect(QuickFieldMixin, forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        # `iter`, so that `tuple` does not ask a model choice iterator its length: that is a COUNT query.
         options = "".join(
             f"{start} selected{end}" if option in selected else f"{start}{end}"
-            for option, start, end in _option_parts(get_language(), tuple(iter(self.choices)))
+            for option, start, end in self.option_parts()
         )
         attrs = self.build_attrs(self.attrs, attrs)
         return mark_safe(f'<select name="{escape_html(name)}"{attributes_html(attrs)}>{options}</select>')
+
+    def option_parts(self):
+        """`_option_parts` of this select's choices in the current language.
+
+        A django-filter choice field's options are its empty choice, then its choices: a fixed list, or a
+        callable that gives the same list object until content changes (`generation_cached`). Those are
+        kept on the widget, which lives as long as the worker on a shared form, for as long as the callable
+        gives the same list; other choices are iterated each time.
+        """
+        language, choices = get_language(), self.choices
+        if not isinstance(choices, ChoiceIterator):
+            # `iter`, so that `tuple` does not ask a model choice iterator its length: a COUNT query.
+            return _option_parts(language, tuple(iter(choices)))
+        # The source first and the options second: if content changes in between, the options kept are
+        # the newer ones, under the older source, and the next request reads them afresh.
+        source = choices.choices() if callable(choices.choices) else choices.choices
+        kept = self.__dict__.setdefault("_options_by_language", {}).get(language)
+        if kept is None or kept[0] is not source:
+            options = _option_parts(language, tuple(iter(choices)))
+            kept = self._options_by_language[language] = (source, options)
+        return kept[1]

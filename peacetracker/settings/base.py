@@ -107,13 +107,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers keep reading while an import or an editor writes. Connections are kept open
     # between requests as on PostgreSQL: opening one (and running the pragmas below) costs more than
-    # serving a small page.
+    # serving a small page. Reading through a memory map (up to 256 MB of the file) rather than copying
+    # each page into SQLite's own 2 MB cache: a filtered list reads more pages than that cache holds, and
+    # the copies were a tenth of its time (the map is shared by every worker, like the OS's file cache).
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
             "PRAGMA busy_timeout=5000;"
             "PRAGMA foreign_keys=ON;"
+            "PRAGMA mmap_size=268435456;"
         ),
         "transaction_mode": "IMMEDIATE",
     }
