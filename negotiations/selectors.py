@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
 from orgs.selectors import organisation_columns, published_organisation_ids
+from peacetracker.cache import generation_cached
 from peacetracker.selectors import rows_for_ids
 from peacetracker.translation import any_language, as_shown, shown_columns, shown_text
 
@@ -151,13 +152,13 @@ def meeting_list_rows(meetings):
 
 
 def complete_list_rows(rows):
-    """Add to each of `meeting_list_rows`' rows what the list shows; one query for all the representatives.
+    """Add to each of `meeting_list_rows`' rows what the list shows.
 
     `organisation`: acronym, else name; `location`: place, region and country as shown; `location_text`
     and `location_text_fallback`; `representatives`: the organisation's and government's participants.
     """
     with_organisation_columns(rows)
-    names = public_participant_names([row["pk"] for row in rows])
+    representatives = list_representatives([row["pk"] for row in rows])
     columns = shown_columns(*LIST_TRANSLATED)
     location = [columns["place"], columns["region"], columns["country"]]
     for row in rows:
@@ -166,18 +167,19 @@ def complete_list_rows(rows):
         )
         row["location"] = ", ".join(text for text in (shown_text(row, part)[0] for part in location) if text)
         row["location_text"], row["location_text_fallback"] = shown_text(row, columns["location_text"])
-        row["representatives"] = "; ".join(
-            name for side, name in names.get(row["pk"], ()) if side in REPRESENTING
-        )
+        row["representatives"] = representatives[row["pk"]]
     return rows
 
 
 def _participant_rows(meeting_ids):
-    # No ORDER BY: sorting a page's participants in Python (`public_participant_names`) costs a tenth of
-    # what SQLite's sort on the side's rank did.
+    return _participant_columns(MeetingParticipant.objects.filter(meeting_id__in=meeting_ids))
+
+
+def _participant_columns(participants):
+    # No ORDER BY: sorting a page's participants in Python (`_participant_names`) costs a tenth of what
+    # SQLite's sort on the side's rank did.
     return (
-        MeetingParticipant.objects.filter(meeting_id__in=meeting_ids)
-        .rewrite(False)
+        participants.rewrite(False)
         .annotate(
             shown_label=as_shown("label", CharField()),
             shown_honorific=as_shown("person__honorific", CharField()),
@@ -213,6 +215,10 @@ def public_participant_names(meeting_ids):
     unnamed others; a participant with nothing public is left out. Each text is in the reader's
     language, else English.
     """
+    return _participant_names(rows_for_ids(_participant_rows, meeting_ids))
+
+
+def _participant_names(rows):
     names = {}
     for (
         meeting_id,
@@ -227,7 +233,7 @@ def public_participant_names(meeting_ids):
         body,
         _order,
         _pk,
-    ) in sorted(rows_for_ids(_participant_rows, meeting_ids), key=_side_order):
+    ) in sorted(rows, key=_side_order):
         # A text empty in every language is NULL here (see `as_shown`).
         person = Person.display_name(honorific or "", person or "") if person_status == PUBLISHED else ""
         body = Organisation.display_name(body or "", body_acronym) if body_status == PUBLISHED else ""
@@ -237,3 +243,31 @@ def public_participant_names(meeting_ids):
         if name:
             names.setdefault(meeting_id, []).append((side, name))
     return names
+
+
+def list_representatives(meeting_ids):
+    """{meeting id: what the list shows as its representatives}: its organisation's and government's
+    participants as `public_participant_names` names them, joined by "; ".
+
+    Read from one map of every meeting's, worked out once per content generation and language and
+    shared by the workers (`generation_cached`, as the organisations' columns are), rather than by a
+    query on every page: that query and its rows were a sixth of the meetings list's work. Anything
+    that changes a name a reader may see (a participant, a person, an organisation, its publication)
+    starts a new generation. A meeting missing from the map (created since the generation began) is
+    read directly.
+    """
+    representatives = generation_cached("meeting-representatives", _every_meetings_representatives)
+    if missing := [pk for pk in meeting_ids if pk not in representatives]:
+        representatives = {**representatives, **_representatives(public_participant_names(missing), missing)}
+    return representatives
+
+
+def _every_meetings_representatives():
+    names = _participant_names(_participant_columns(MeetingParticipant.objects.all()).iterator(2000))
+    return _representatives(names, Meeting.objects.order_by().values_list("pk", flat=True))
+
+
+def _representatives(names, meeting_ids):
+    return {
+        pk: "; ".join(name for side, name in names.get(pk, ()) if side in REPRESENTING) for pk in meeting_ids
+    }

@@ -94,6 +94,7 @@ def quick_count(queryset):
         or query.is_sliced
         or query.combinator
         or query.extra
+        or query.extra_tables
         or query.where.contains_aggregate
         or query.where.contains_over_clause
     ):
