@@ -465,7 +465,8 @@ class ClashEvent(models.Model):
 
     event_id_cnty = models.CharField(_("event id"), max_length=40, unique=True)
     event_date = models.DateField(_("event date"), db_index=True)
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    # Indexed first in `clash_event_year_actors`, which serves every lookup by year.
+    year = models.PositiveSmallIntegerField(_("year"))
     time_precision = models.PositiveSmallIntegerField(_("time precision"), default=1)
     disorder_type = models.CharField(max_length=100, blank=True)
     event_type = models.CharField(max_length=100, blank=True)

@@ -67,7 +67,8 @@ def _compiled_for_ids(build, size, language):
     using = router.db_for_read(queryset.model)
     compiler = queryset.query.get_compiler(using)
     sql, params = compiler.as_sql()
-    id_positions = [position for position, param in enumerate(params) if param in set(stand_ins)]
+    stand_in_set = set(stand_ins)
+    id_positions = [position for position, param in enumerate(params) if param in stand_in_set]
     if [params[position] for position in id_positions] != stand_ins:
         raise ValueError(f"{build.__qualname__}: its query must take the ids once, in their order")
     if compiler.get_converters([column for column, _sql, _alias in compiler.select]):
