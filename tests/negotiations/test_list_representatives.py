@@ -1,0 +1,211 @@
+"""The meetings list's representatives come from a map of every meeting's, kept per content generation
+and language: every change a reader may see must show on the next page, and never before it is public.
+
+Each test renders the list once (so the map is built), changes something, and renders again.
+"""
+
+import html
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from negotiations.selectors import REPRESENTING, list_representatives, public_participant_names
+from orgs.models import Organisation
+from peacetracker.cache import GENERATION_KEY, cache_generation, page_cache
+from peacetracker.roles import EDITORS, MODERATORS
+from peacetracker.services import moderation_transition
+from tests.admin_forms import form_data, form_errors
+from tests.factories import make_meeting, make_org, make_participant, make_person
+from tests.i18n.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+MEETINGS = "negotiations:meeting-list"
+REPRESENTATIVES = 5  # the 6th cell of a row
+
+
+def page(client, language="en"):
+    response = client.get(url(MEETINGS, language))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def cell(client, meeting, language="en"):
+    """The representatives cell of `meeting`'s row on the list page, as a reader reads it."""
+    link = url("negotiations:meeting-detail", language, pk=meeting.pk)
+    rows = [row for row in re.findall(r"<tr>.*?</tr>", page(client, language)) if f'href="{link}"' in row]
+    assert len(rows) == 1, f"meeting {meeting.pk} has {len(rows)} rows on the {language} list"
+    cells = re.findall(r"<td>(.*?)</td>", rows[0])
+    assert len(cells) == 7, rows[0]
+    return html.unescape(cells[REPRESENTATIVES])
+
+
+def staff(name, group):
+    user = User.objects.create_user(name, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_participant_added_to_a_published_meeting_appears_and_disappears_once_deleted(client):
+    meeting = make_meeting()
+    other = make_meeting(number=2)
+    make_participant(meeting, person=make_person(name="Gun Maw"))
+    make_participant(other, person=make_person(name="Sumlut Gam"))
+    assert cell(client, meeting) == "Gun Maw"
+
+    added = make_participant(meeting, person=make_person(name="Zawng Hra"), order=1)
+    assert cell(client, meeting) == "Gun Maw; Zawng Hra"
+    assert cell(client, other) == "Sumlut Gam"
+
+    added.delete()
+    assert cell(client, meeting) == "Gun Maw"
+    assert "Zawng Hra" not in page(client)
+
+
+def test_a_person_renamed_by_an_editor_keeps_the_old_name_until_a_moderator_approves(client):
+    meeting = make_meeting()
+    person = make_person(name="N'Ban La")
+    make_participant(meeting, person=person)
+    assert (cell(client, meeting), cell(client, meeting, "my")) == ("N'Ban La", "N'Ban La")
+
+    change = reverse("admin:orgs_person_change", args=[person.pk])
+    editor = staff("eddie", EDITORS)
+    data = {**form_data(editor.get(change)), "name_en": "N'Ban La Awng"}
+    response = editor.post(change, data)
+    assert response.status_code == 302, form_errors(response)
+    # Waiting for approval: both languages' pages keep the published name.
+    assert (cell(client, meeting), cell(client, meeting, "my")) == ("N'Ban La", "N'Ban La")
+
+    moderation = reverse("admin:orgs_person_moderation", args=[person.pk])
+    response = staff("mona", MODERATORS).post(moderation, {"action": "approve_change"})
+    assert response.status_code == 302
+    # The Burmese page falls back to the English name, which is now the new one.
+    assert cell(client, meeting) == "N'Ban La Awng"
+    assert cell(client, meeting, "my") == "N'Ban La Awng"
+
+
+def test_an_unpublished_person_or_body_leaves_the_cell_at_once(client):
+    moderator = User.objects.create_user("mona", password="pw", is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    meeting = make_meeting()
+    person = make_person(name="Gun Maw")
+    body = make_org(name="Union Peacemaking Work Committee", acronym="UPWC")
+    make_participant(meeting, person=person)
+    make_participant(meeting, side="government", body=body)
+    make_participant(meeting, side="government", person=make_person(name="Aung Min"), order=1)
+    assert cell(client, meeting) == "Gun Maw; Union Peacemaking Work Committee (UPWC); Aung Min"
+
+    moderation_transition(person, moderator, "unpublished")
+    assert cell(client, meeting) == "Union Peacemaking Work Committee (UPWC); Aung Min"
+
+    body = Organisation.objects.get(pk=body.pk)
+    body.status = "unpublished"
+    body.save()
+    assert cell(client, meeting) == "Aung Min"
+    assert "UPWC" not in page(client)
+
+
+def test_only_the_two_sides_are_shown_with_labels_and_unnamed_others_as_published(client):
+    meeting = make_meeting()
+    make_participant(meeting, person=make_person(name="Gun Maw"))
+    assert cell(client, meeting) == "Gun Maw"
+
+    make_participant(meeting, side="mediator", person=make_person(name="Mediator Person"))
+    make_participant(meeting, side="observer", body=make_org(name="Observer Body"))
+    make_participant(meeting, side="other", label="Someone Else")
+    leader = make_participant(meeting, person=make_person(name="Zawng Hra"), unnamed_others=4, order=1)
+    make_participant(
+        meeting, label="KIO delegation", person=make_person(name="Hidden"), unnamed_others=2, order=2
+    )
+    make_participant(meeting, side="government", person=make_person(name="Aung Min", honorific="U"))
+    shown = cell(client, meeting)
+    assert shown == "Gun Maw; Zawng Hra + (4); KIO delegation; U Aung Min"
+    named = public_participant_names([meeting.pk])[meeting.pk]
+    assert shown == "; ".join(name for side, name in named if side in REPRESENTING)
+    for absent in ("Mediator Person", "Observer Body", "Someone Else", "Hidden"):
+        assert absent not in shown
+
+    leader.label = "Zawng Hra and party"
+    leader.save()
+    assert cell(client, meeting) == "Gun Maw; Zawng Hra and party; KIO delegation; U Aung Min"
+
+
+def test_each_language_shows_its_own_names_however_the_pages_alternate(client):
+    meeting = make_meeting()
+    make_participant(meeting, person=make_person(name="Gun Maw", name_my="ဂွမ်မော်"))
+    second = make_person(name="Sumlut Gam")
+    make_participant(meeting, person=second, order=1)
+    expected = {"en": "Gun Maw; Sumlut Gam", "my": "ဂွမ်မော်; Sumlut Gam"}
+    for language in ("en", "my", "en", "my"):
+        assert cell(client, meeting, language) == expected[language], language
+
+    second.name_my = "ဆမ်လွတ်ဂမ်"
+    second.save()
+    expected["my"] = "ဂွမ်မော်; ဆမ်လွတ်ဂမ်"
+    for language in ("my", "en", "my", "en"):
+        assert cell(client, meeting, language) == expected[language], language
+
+
+@pytest.mark.parametrize("generation", ["bumped by the new meeting", "the map's, kept"])
+def test_a_meeting_published_after_the_map_was_built_shows_its_representatives(client, generation):
+    org = make_org()
+    old = make_meeting(org, number=1)
+    make_participant(old, person=make_person(name="Gun Maw"))
+    assert cell(client, old) == "Gun Maw"
+    built = cache_generation()
+
+    new = make_meeting(org, number=2)
+    make_participant(new, person=make_person(name="Zawng Hra"))
+    make_participant(new, side="government", label="Peace delegation")
+    if generation == "the map's, kept":
+        # As for a reader who built the map after the meeting was saved but before its generation moved.
+        page_cache().set(GENERATION_KEY, built, timeout=None)
+        assert new.pk not in list_representatives([])
+    assert list_representatives([new.pk])[new.pk] == "Zawng Hra; Peace delegation"
+    assert cell(client, new) == "Zawng Hra; Peace delegation"
+    assert cell(client, old) == "Gun Maw"
+
+
+def meetings_with_two_participants(org, numbers):
+    for number in numbers:
+        meeting = make_meeting(org, number=number)
+        make_participant(meeting, person=make_person(name=f"Leader {number}"))
+        make_participant(meeting, side="government", person=make_person(name=f"Minister {number}"))
+
+
+def renders(client):
+    """The queries of a first render (which builds the maps) and of a second."""
+    with CaptureQueriesContext(connection) as first:
+        page(client)
+    with CaptureQueriesContext(connection) as second:
+        html_text = page(client)
+    return [q["sql"] for q in first], [q["sql"] for q in second], html_text
+
+
+def participant_queries(queries):
+    return [sql for sql in queries if "negotiations_meetingparticipant" in sql]
+
+
+def test_the_list_reads_no_participants_once_the_map_is_built_however_many_meetings(client):
+    org = make_org()
+    meetings_with_two_participants(org, range(1, 4))
+    first_3, second_3, html_3 = renders(client)
+    assert "3 meetings found." in html_3 and "Leader 3; Minister 3" in html_3
+    assert len(participant_queries(first_3)) == 1
+    assert participant_queries(second_3) == []
+
+    meetings_with_two_participants(org, range(4, 13))
+    first_12, second_12, html_12 = renders(client)
+    assert "12 meetings found." in html_12
+    assert all(f"Leader {n}; Minister {n}" in html_12 for n in range(1, 13))
+    assert len(participant_queries(first_12)) == 1
+    assert participant_queries(second_12) == []
+    assert len(second_12) == len(second_3), second_12
+    assert len(first_12) == len(first_3), first_12
