@@ -263,8 +263,11 @@ def list_representatives(meeting_ids):
 
 
 def _every_meetings_representatives():
+    # The meetings first: one saved between the two reads is then missing from the map and read
+    # directly, rather than in it with its participants left out.
+    meeting_ids = list(Meeting.objects.order_by().values_list("pk", flat=True))
     names = _participant_names(_participant_columns(MeetingParticipant.objects.all()).iterator(2000))
-    return _representatives(names, Meeting.objects.order_by().values_list("pk", flat=True))
+    return _representatives(names, meeting_ids)
 
 
 def _representatives(names, meeting_ids):
