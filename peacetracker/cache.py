@@ -7,6 +7,7 @@ workers bumping at once can never leave the old value in place.
 """
 
 import contextlib
+import contextvars
 import secrets
 
 from django.conf import settings
@@ -30,13 +31,25 @@ def page_cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
 
+# Within a reader's request (`PageCacheMiddleware`), a one-item list holding the generation once it has
+# been read: the request reads several lists kept per generation, and each read of the generation is a
+# trip to the shared cache.
+_request_generation = contextvars.ContextVar("request_generation", default=None)
+
+
 def cache_generation():
-    """The current content generation, created on first use (or after the cache lost it)."""
+    """The current content generation, created on first use (or after the cache lost it); within a
+    reader's request, the one it read first."""
+    kept = _request_generation.get()
+    if kept is not None and kept[0] is not None:
+        return kept[0]
     cache = page_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, secrets.randbits(63), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    if kept is not None:
+        kept[0] = generation
     return generation
 
 
@@ -130,8 +143,17 @@ class PageCacheMiddleware:
         self._uncached_prefixes = None
 
     def __call__(self, request):
-        if not self.applies(request):
+        if not self.for_reader(request):
             return self.get_response(request)
+        token = _request_generation.set([None])
+        try:
+            if not getattr(settings, "PAGE_CACHE", True):
+                return self.get_response(request)
+            return self.cached_response(request)
+        finally:
+            _request_generation.reset(token)
+
+    def cached_response(self, request):
         cache = page_cache()
         # Each language's page is its own entry. The language is the one in the path, the same before
         # and after the view runs; an unprefixed page varies by Accept-Language, and its key by that.
@@ -161,11 +183,10 @@ class PageCacheMiddleware:
             self._uncached_prefixes = tuple(prefixes)
         return self._uncached_prefixes
 
-    def applies(self, request):
+    def for_reader(self, request):
         """Anonymous readers only: no session or messages cookie, no credentials, not the admin."""
         return (
-            getattr(settings, "PAGE_CACHE", True)
-            and request.method in ("GET", "HEAD")
+            request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and MESSAGES_COOKIE not in request.COOKIES
             and "HTTP_AUTHORIZATION" not in request.META

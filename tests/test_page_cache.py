@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
 from negotiations.models import Meeting
-from peacetracker.cache import PageCacheMiddleware, cache_generation, cache_generation_bump
+from peacetracker.cache import GENERATION_KEY, PageCacheMiddleware, cache_generation, cache_generation_bump
+from peacetracker.cache import page_cache as page_generation_cache
 from peacetracker.roles import MODERATORS
 from peacetracker.services import moderation_transition
 from peacetracker.settings.base import env_cache
@@ -271,3 +272,42 @@ def test_only_successful_pages_are_stored(client):
     client.get("/en/meetings/999999/")
     assert client.get("/en/meetings/999999/")["X-Cache"] == "MISS"
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("page_cache_on", [True, False])
+def test_a_readers_request_reads_the_content_generation_once(client, settings, monkeypatch, page_cache_on):
+    # The meetings list reads three lists kept per generation: the organisation choices, the
+    # organisations' columns and the representatives; the page cache's key needs it too.
+    settings.PAGE_CACHE = page_cache_on
+    make_participant(make_meeting(make_org(acronym="ORG")), label="Gun Maw")
+    client.get("/en/meetings/")
+    shared = page_generation_cache()
+    reads = []
+    real_get = shared.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == GENERATION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "get", counting_get)
+    cache_generation_bump()  # a new generation: every list is read again, each under it
+    response = client.get("/en/meetings/")
+    assert response.status_code == 200 and "Gun Maw" in response.content.decode()
+    assert len(reads) == 1
+
+
+def test_a_request_keeps_the_generation_it_began_with_and_the_next_one_sees_a_new_one():
+    seen = []
+
+    def view(request):
+        seen.append(cache_generation())
+        cache_generation_bump()
+        seen.append(cache_generation())
+        return HttpResponse("ok")
+
+    middleware = _middleware(view)
+    middleware(RequestFactory().get("/en/meetings/"))
+    middleware(RequestFactory().get("/en/meetings/"))
+    assert seen[0] == seen[1] and seen[2] == seen[3] and seen[1] != seen[2]
+    assert cache_generation() not in seen  # outside a request, the latest bump
