@@ -1,13 +1,13 @@
 """The meetings list's table rows, written in Python: the list is the site's busiest page."""
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from negotiations.models import Meeting
 from peacetracker.dates import format_partial_date
 from peacetracker.numerals import digits_localize
+from peacetracker.templatetags.links import fixed_reverse
 from peacetracker.templatetags.translated import fallback_html
 from peacetracker.widgets import escape_plain as escape
 
@@ -27,8 +27,8 @@ def meeting_rows(meetings):
     language = get_language()
     formats = {value: escape(label) for value, label in Meeting.Format.choices}
     outcomes = {value: escape(label) for value, label in Meeting.Outcome.choices}
-    meeting_url = escape(reverse("negotiations:meeting-detail", kwargs={"pk": PK_PLACEHOLDER}))
-    organisation_url = escape(reverse("orgs:organisation-detail", kwargs={"slug": SLUG_PLACEHOLDER}))
+    meeting_url = escape(fixed_reverse("negotiations:meeting-detail", pk=PK_PLACEHOLDER))
+    organisation_url = escape(fixed_reverse("orgs:organisation-detail", slug=SLUG_PLACEHOLDER))
     placeholder = str(PK_PLACEHOLDER)
     rows = []
     for meeting in meetings:
