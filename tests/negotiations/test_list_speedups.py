@@ -256,6 +256,21 @@ def test_the_navigation_links_under_the_sites_script_prefix(client):
     assert '<a href="/en/meetings/">' in main_navigation(page(client, "negotiations:agreement-list"))
 
 
+def test_the_lists_links_follow_the_language_and_the_script_prefix(client):
+    org = make_org(slug="kio", acronym="KIO")
+    meeting = make_meeting(org, number=1)
+    for language, prefix in (("en", "/"), ("my", "/"), ("en", "/tracker/"), ("my", "/tracker/"), ("en", "/")):
+        path = url(MEETINGS, language)
+        with override_script_prefix(prefix):
+            html = client.get(path).content.decode()
+        base = f"{prefix}{language}"
+        assert f'<a href="{base}/organisations/kio/">KIO</a>' in html, (language, prefix)
+        assert f'<a href="{base}/meetings/{meeting.pk}/">' in html, (language, prefix)
+        assert f'<a href="{base}/meetings/export.csv">' in html, (language, prefix)
+        assert f'<a href="{base}/meetings/export.json">' in html, (language, prefix)
+        assert f'<a href="{base}/meetings/">' in html, (language, prefix)  # the form's "Clear"
+
+
 # The list's order, tie-breaks included, pages cleanly
 
 
