@@ -63,3 +63,15 @@ def make_statement(organisation, **fields):
 def cite(obj, source=None, locator=""):
     source = source or Source.objects.create(title=f"Test source {next(_counter)}", status=PUBLISHED)
     return Citation.objects.create(content_object=obj, source=source, locator=locator)
+
+
+def staff_client(name, group):
+    """A test client logged in as a new staff user called `name` in `group` (`peacetracker.roles`)."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    user = User.objects.create_user(name, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,27 +1,17 @@
 """Both languages through the page cache, the pending-change workflow and the version history."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 
 from negotiations.models import Meeting
 from peacetracker.models import PendingChange
 from peacetracker.roles import EDITORS, MODERATORS
 from tests.admin_forms import form_data, form_errors
-from tests.factories import make_meeting, make_org
+from tests.factories import make_meeting, make_org, staff_client
 from tests.i18n.conftest import url
 
 pytestmark = pytest.mark.django_db
-
-
-def login(name, group):
-    user = User.objects.create_user(name, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def change_url(obj):
@@ -52,14 +42,14 @@ def test_each_language_is_cached_as_its_own_page(client, settings):
 
 def test_an_editors_burmese_edit_to_published_content_waits_for_approval(client):
     meeting = make_meeting(make_org(), details="The approved text.")
-    response = edit(login("eddie", EDITORS), meeting, details_my="အတည်ပြုရန် စောင့်ဆိုင်းနေသော စာသား။")
+    response = edit(staff_client("eddie", EDITORS), meeting, details_my="အတည်ပြုရန် စောင့်ဆိုင်းနေသော စာသား။")
     assert response.status_code == 302, form_errors(response)
     assert PendingChange.objects.filter(object_id=meeting.pk, state="pending").exists()
     burmese = client.get(url("negotiations:meeting-detail", "my", pk=meeting.pk)).content.decode()
     assert "အတည်ပြုရန် စောင့်ဆိုင်းနေသော စာသား။" not in burmese
     assert "The approved text." in burmese
 
-    moderator = login("mona", MODERATORS)
+    moderator = staff_client("mona", MODERATORS)
     review = moderator.get(
         reverse("admin:negotiations_meeting_moderation", args=[meeting.pk])
     ).content.decode()
@@ -75,7 +65,7 @@ def test_an_editors_burmese_edit_to_published_content_waits_for_approval(client)
 
 def test_a_version_records_the_burmese_text_and_reverting_restores_it():
     meeting = make_meeting(make_org(), status="draft", details="English.")
-    moderator = login("mona", MODERATORS)
+    moderator = staff_client("mona", MODERATORS)
     edit(moderator, meeting, details_my="ပထမ မူ။")
     edit(moderator, meeting, details_my="ဖျက်ဆီးထားသော မူ။")
     versions = list(meeting.history.order_by("history_date"))
@@ -97,7 +87,7 @@ def test_a_version_records_the_burmese_text_and_reverting_restores_it():
 
 def test_the_admin_form_shows_both_languages_side_by_side():
     meeting = make_meeting(make_org())
-    page = login("mona", MODERATORS).get(change_url(meeting)).content.decode()
+    page = staff_client("mona", MODERATORS).get(change_url(meeting)).content.decode()
     for field in ("details_en", "details_my", "place_en", "place_my", "editor_note_en", "editor_note_my"):
         assert f'name="{field}"' in page
     assert "jquery-ui" not in page.lower() and "//ajax.googleapis" not in page

@@ -10,7 +10,6 @@ import re
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -20,7 +19,7 @@ from peacetracker.cache import GENERATION_KEY, cache_generation, page_cache
 from peacetracker.roles import EDITORS, MODERATORS
 from peacetracker.services import moderation_transition
 from tests.admin_forms import form_data, form_errors
-from tests.factories import make_meeting, make_org, make_participant, make_person
+from tests.factories import make_meeting, make_org, make_participant, make_person, staff_client
 from tests.i18n.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -43,14 +42,6 @@ def cell(client, meeting, language="en"):
     cells = re.findall(r"<td>(.*?)</td>", rows[0])
     assert len(cells) == 7, rows[0]
     return html.unescape(cells[REPRESENTATIVES])
-
-
-def staff(name, group):
-    user = User.objects.create_user(name, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_participant_added_to_a_published_meeting_appears_and_disappears_once_deleted(client):
@@ -76,7 +67,7 @@ def test_a_person_renamed_by_an_editor_keeps_the_old_name_until_a_moderator_appr
     assert (cell(client, meeting), cell(client, meeting, "my")) == ("N'Ban La", "N'Ban La")
 
     change = reverse("admin:orgs_person_change", args=[person.pk])
-    editor = staff("eddie", EDITORS)
+    editor = staff_client("eddie", EDITORS)
     data = {**form_data(editor.get(change)), "name_en": "N'Ban La Awng"}
     response = editor.post(change, data)
     assert response.status_code == 302, form_errors(response)
@@ -84,7 +75,7 @@ def test_a_person_renamed_by_an_editor_keeps_the_old_name_until_a_moderator_appr
     assert (cell(client, meeting), cell(client, meeting, "my")) == ("N'Ban La", "N'Ban La")
 
     moderation = reverse("admin:orgs_person_moderation", args=[person.pk])
-    response = staff("mona", MODERATORS).post(moderation, {"action": "approve_change"})
+    response = staff_client("mona", MODERATORS).post(moderation, {"action": "approve_change"})
     assert response.status_code == 302
     # The Burmese page falls back to the English name, which is now the new one.
     assert cell(client, meeting) == "N'Ban La Awng"
