@@ -22,7 +22,10 @@ def published_organisation_ids():
     the page and for its count) cost more than running it.
     """
     meta = Organisation._meta
-    return RawSQL(f'SELECT "{meta.pk.column}" FROM "{meta.db_table}" WHERE "status" = %s', [PUBLISHED.value])
+    status = meta.get_field("status").column
+    return RawSQL(
+        f'SELECT "{meta.pk.column}" FROM "{meta.db_table}" WHERE "{status}" = %s', [PUBLISHED.value]
+    )
 
 
 def published_figures():

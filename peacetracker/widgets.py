@@ -96,13 +96,19 @@ class QuickDateInput(QuickInputMixin, forms.DateInput):
         super().__init__({"type": "date", **(attrs or {})}, format="%Y-%m-%d")
 
 
-@functools.lru_cache(maxsize=64)
-def _option_parts(language, choices):
-    """Each option's value and its markup before and after where " selected" goes, escaped once."""
+def _option_markup(choices):
+    """Each option's value and its markup before and after where " selected" goes, escaped once (labels
+    in the current language)."""
     return tuple(
         (str(option), f'<option value="{escape_plain(option)}"', f">{escape_plain(label)}</option>")
         for option, label in choices
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _option_parts(language, choices):
+    """`_option_markup`, kept per language and set of choices."""
+    return _option_markup(choices)
 
 
 class QuickSelect(QuickFieldMixin, forms.Select):
@@ -122,7 +128,7 @@ class QuickSelect(QuickFieldMixin, forms.Select):
         return mark_safe(f'<select name="{escape_html(name)}"{attributes_html(attrs)}>{options}</select>')
 
     def option_parts(self):
-        """`_option_parts` of this select's choices in the current language.
+        """`_option_markup` of this select's choices in the current language.
 
         A django-filter choice field's options are its empty choice, then its choices: a fixed list, or a
         callable that gives the same list object until content changes (`generation_cached`). Those are
@@ -138,6 +144,5 @@ class QuickSelect(QuickFieldMixin, forms.Select):
         source = choices.choices() if callable(choices.choices) else choices.choices
         kept = self.__dict__.setdefault("_options_by_language", {}).get(language)
         if kept is None or kept[0] is not source:
-            options = _option_parts(language, tuple(iter(choices)))
-            kept = self._options_by_language[language] = (source, options)
+            kept = self._options_by_language[language] = (source, _option_markup(tuple(iter(choices))))
         return kept[1]
