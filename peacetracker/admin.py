@@ -10,7 +10,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationBaseModelAdmin, 
 from modeltranslation.translator import translator
 
 from .admin_moderation import ModeratedAdmin, ModeratedChildAdmin
-from .models import Citation, ModerationEvent, PendingChange, Source
+from .models import Citation, ModerationEvent, Revision, Source
 
 admin.site.site_header = _("PeaceTracker")
 admin.site.site_title = _("PeaceTracker editors")
@@ -172,23 +172,26 @@ class ModerationEventAdmin(RecordAdmin):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.object_repr)
 
 
-@admin.register(PendingChange)
-class PendingChangeAdmin(RecordAdmin):
-    """Changes to published content waiting for approval, and what became of earlier ones."""
+@admin.register(Revision)
+class RevisionAdmin(RecordAdmin):
+    """Revisions waiting for review (submissions and changes to published content), and earlier ones."""
 
     list_display = (
+        "id",
         "created_at",
         "object_link",
+        "kind",
         "content_type",
         "created_by",
+        "changed_fields",
         "state",
         "decided_by",
         "comment",
     )
-    list_filter = ("state", "content_type", "created_by")
+    list_filter = ("state", "kind", "content_type", "created_by")
     list_select_related = ("content_type", "created_by", "decided_by")
     date_hierarchy = "created_at"
-    exclude = ("data",)
+    exclude = ("data", "base_data")
 
     @admin.display(description=_("item"), ordering="object_repr")
     def object_link(self, obj):

@@ -1,8 +1,9 @@
 """The moderated admin: one ModelAdmin base that every content model's admin extends.
 
-Editors save drafts and submit them; a change to published content is kept as a pending version
-(the submitted form, inlines included) until a moderator approves it; stale edits are refused;
-every save is a version in django-simple-history; every transition is in the audit log.
+Editors save drafts and submit them; a change to published content is kept as a revision (the item's
+fields and child rows as data, see `peacetracker.revisions`) until a moderator approves exactly that
+revision; stale edits are refused; every save is a version in django-simple-history; every transition
+is in the audit log. The decisions are the services' (`peacetracker.services`); this module shows them.
 """
 
 from django import forms
@@ -19,18 +20,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .models import ModerationEvent
+from . import revisions, services
+from .models import ModerationEvent, Revision
 from .roles import moderated_owners
 
 Action = ModerationEvent.Action
-IGNORED_POST_KEYS = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_saveasnew"}
+REVISION_ACTIONS = ("approved", "rejected", "approve_change", "reject_change", "rebase_change")
+
+
+def edit_token(obj):
+    """What an edit form was opened on: the item's version and the change waiting for it, if any."""
+    pending = services.pending_revision_for(obj, Revision.Kind.CHANGE) if obj.pk else None
+    return f"{obj.version}.{pending.pk if pending else 0}"
 
 
 class ModeratedForm(forms.ModelForm):
     """Refuses a save made on a copy that someone else has changed since it was opened."""
 
-    edit_token = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     change_note = forms.CharField(
         label=gettext_lazy("Note on this change"),
         required=False,
@@ -42,17 +49,14 @@ class ModeratedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
-            self.fields["edit_token"].initial = self.instance.version
+            self.fields["edit_token"].initial = edit_token(self.instance)
 
     def clean(self):
         cleaned = super().clean()
         if not self.check_version or self.instance.pk is None:
             return cleaned
-        token = cleaned.get("edit_token")
-        current = (
-            type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        )
-        if current is not None and token != current:
+        live = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if live is not None and cleaned.get("edit_token") != edit_token(live):
             raise ValidationError(stale_message(self.instance), code="stale")
         return cleaned
 
@@ -65,6 +69,9 @@ def stale_message(obj):
         who, when = record.history_user, record.history_date
     if last is not None and (when is None or last.created_at > when):
         who, when = last.user, last.created_at
+    pending = services.pending_revision_for(obj, Revision.Kind.CHANGE)
+    if pending is not None and (when is None or pending.created_at > when):
+        who, when = pending.created_by, pending.created_at
     return _(
         "Not saved: %(who)s changed this item at %(when)s, after you opened it. Your text is still below. "
         "Open the item again in a new tab to see their change, then copy over what you typed."
@@ -75,7 +82,12 @@ def stale_message(obj):
 
 
 class ModerationForm(forms.Form):
+    """A moderation decision, naming what the moderator saw: the item's version and the revision."""
+
     action = forms.ChoiceField(choices=())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    digest = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     comment = forms.CharField(
         label=gettext_lazy("Comment"),
         required=False,
@@ -126,15 +138,22 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         if (
             obj is not None
             and not services.user_can_moderate(request.user)
-            and (obj.is_published or not self.own_items(request.user).filter(pk=obj.pk).exists())
+            and not self.own_drafts(request.user).filter(pk=obj.pk).exists()
         ):
             return False
         return super().has_delete_permission(request, obj)
 
-    def own_items(self, user):
-        """The items this user created, by the history's record of each creation."""
-        created = self.model.history.filter(history_type="+", history_user_id=user.pk)
-        return self.model._default_manager.filter(pk__in=created.values(self.model._meta.pk.attname))
+    def own_drafts(self, user):
+        """The items this user created that readers have never seen: created by them, never published."""
+        history = self.model.history
+        pk_name = self.model._meta.pk.attname
+        created = history.filter(history_type="+", history_user_id=user.pk).values(pk_name)
+        once_published = history.filter(status=self.model.Status.PUBLISHED).values(pk_name)
+        return (
+            self.model._default_manager.filter(pk__in=created)
+            .exclude(pk__in=once_published)
+            .exclude(status=self.model.Status.PUBLISHED)
+        )
 
     def revert_disabled(self, request, obj=None):
         return not services.user_can_moderate(request.user) or super().revert_disabled(request, obj)
@@ -161,39 +180,36 @@ class ModeratedAdmin(SimpleHistoryAdmin):
                     messages.ERROR,
                 )
                 return None
-            if queryset.exclude(pk__in=self.own_items(request.user).values("pk")).exists():
+            if queryset.exclude(pk__in=self.own_drafts(request.user).values("pk")).exists():
                 self.message_user(
                     request,
-                    _("Editors can delete only drafts they created themselves; ask a moderator."),
+                    _(
+                        "Editors can delete only drafts they created themselves and that were never "
+                        "published; ask a moderator."
+                    ),
                     messages.ERROR,
                 )
                 return None
         return django_delete_selected(self, request, queryset)
 
-    # ----- saving: drafts directly, published content as a pending version
+    # ----- saving: drafts directly, published content as a revision waiting for review
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if getattr(request, "_moderation_revert", None) is not None:
-            form = type("RevertForm", (form,), {"check_version": False})
-        return form
+    def proposes_revision(self, user, obj):
+        """Whether this user's save of this item waits for review rather than changing it."""
+        return (
+            obj.pk is not None
+            and getattr(obj, "stored_status", None) == obj.Status.PUBLISHED
+            and not services.user_can_moderate(user)
+        )
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
-        if obj is not None and request.method == "GET" and hasattr(obj, "version"):
-            change = services.pending_change_for(obj)
-            if change is not None:
-                self.apply_pending_fields(request, obj, change)
-                obj._pending_change = change
+        # An editor goes on from the change waiting for review; a moderator always edits the live item.
+        if obj is not None and request.method == "GET" and not services.user_can_moderate(request.user):
+            pending = services.pending_revision_for(obj, Revision.Kind.CHANGE)
+            if pending is not None:
+                revisions.assign_fields(obj, pending.data)
         return obj
-
-    def apply_pending_fields(self, request, obj, change):
-        """Show the pending version's own fields in the form, so an editor continues from it."""
-        form = self.get_form(request, obj, change=True)(data=_querydict(change.data), instance=obj)
-        form.is_valid()
-        for name in change.changed_fields:
-            if name in form.cleaned_data and name in {f.name for f in obj._meta.concrete_fields}:
-                setattr(obj, name, form.cleaned_data[name])
 
     def changelist_view(self, request, extra_context=None):
         extra = {"can_recover": services.user_can_moderate(request.user), **(extra_context or {})}
@@ -205,69 +221,28 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        note = form.cleaned_data.get("change_note", "")
-        if note:
-            obj._change_reason = note
-        revert = getattr(request, "_moderation_revert", None)
-        if revert is not None:
-            obj._change_reason = _("Reverted to the version of %(date)s") % {"date": revert.history_date}
-            current = type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
-            existed = current is not None
-            # The restored copy carries its old version number; continue from the live one.
-            obj.version = current if existed else obj.version
-            super().save_model(request, obj, form, change)
-            services.moderation_event_record(
-                obj, request.user, Action.REVERTED if existed else Action.RECOVERED, to_status=obj.status
+        if self.proposes_revision(request.user, obj):
+            return  # the revision is made with the child rows, in save_related
+        if services.item_save(obj, request.user, form.cleaned_data.get("change_note", "")):
+            self.message_user(
+                request,
+                _("Your edit took the item out of review: it is a draft again. Submit it when it is ready."),
+                messages.WARNING,
             )
-            return
-        if change and not services.user_can_moderate(request.user):
-            live_status = type(obj).objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-            if live_status == obj.Status.PUBLISHED:
-                changed = self.changed_fields(form, request)
-                if changed:
-                    request._pending_change = services.pending_change_submit(
-                        obj, request.user, _post_data(request), changed, comment=note
-                    )
-                else:
-                    request._pending_change = False
-                return
-        if not change:
-            obj.status = obj.Status.DRAFT
-        super().save_model(request, obj, form, change)
-        if not change:
-            services.moderation_event_record(obj, request.user, Action.CREATED, to_status=obj.status)
-
-    def changed_fields(self, form, request):
-        names = [name for name in form.changed_data if name not in {"edit_token", "change_note"}]
-        formsets = getattr(request, "_moderation_formsets", [])
-        names += [str(fs.model._meta.verbose_name_plural) for fs in formsets if fs.has_changed()]
-        return names
-
-    def _create_formsets(self, request, obj, change):
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
-        request._moderation_formsets = formsets
-        return formsets, inline_instances
 
     def save_related(self, request, form, formsets, change):
-        if getattr(request, "_pending_change", None) is None:
+        if not self.proposes_revision(request.user, form.instance):
             super().save_related(request, form, formsets, change)
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "_pending_change", None) is not None:
-            return []
-        return super().construct_change_message(request, form, formsets, add)
-
-    def log_change(self, request, obj, message):
-        if getattr(request, "_pending_change", None) is None:
-            return super().log_change(request, obj, message)
-        return None
-
-    def response_change(self, request, obj):
-        if getattr(request, "_pending_change", None) is False:
+            return
+        revision = services.revision_propose(
+            form.instance,
+            request.user,
+            self.proposed_children(form.instance, formsets),
+            note=form.cleaned_data.get("change_note", ""),
+        )
+        if revision is None:
             self.message_user(request, _("Nothing was changed."), messages.INFO)
-            return HttpResponseRedirect(reverse(self.url_name("change"), args=[obj.pk]))
-        if getattr(request, "_pending_change", None) is not None:
+        else:
             self.message_user(
                 request,
                 format_html(
@@ -275,11 +250,39 @@ class ModeratedAdmin(SimpleHistoryAdmin):
                         "Your change to “{}” waits for a moderator's approval; the public still sees the "
                         "published version. <a href='{}'>See what it changes</a>."
                     ),
-                    obj,
-                    self.moderation_url(obj),
+                    form.instance,
+                    self.moderation_url(form.instance),
                 ),
                 messages.WARNING,
             )
+
+    def proposed_children(self, obj, formsets):
+        """The child rows as the inline forms propose them: kept, changed and added; deleted ones left out."""
+        relations = revisions.child_relations(type(obj))
+        children = {}
+        for formset in formsets:
+            name = next((n for n, (model, _f) in relations.items() if model is formset.model), None)
+            if name is None:
+                continue
+            children[name] = [
+                f.instance
+                for f in formset.forms
+                if not f.cleaned_data.get("DELETE") and (f.instance.pk is not None or f.has_changed())
+            ]
+        return children
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if self.proposes_revision(request.user, form.instance):
+            return []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if self.proposes_revision(request.user, obj):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if self.proposes_revision(request.user, obj):
             return HttpResponseRedirect(reverse(self.url_name("change"), args=[obj.pk]))
         return super().response_change(request, obj)
 
@@ -312,12 +315,12 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             if not services.user_can_moderate(request.user):
                 raise PermissionDenied
-            record = self.model.history.filter(
-                history_id=version_id, **{self.model._meta.pk.attname: object_id}
-            ).first()
-            if record is None:
-                raise Http404
-            request._moderation_revert = record
+            try:
+                restored = services.revision_revert(self.model, unquote(object_id), version_id, request.user)
+            except ValidationError as error:
+                raise Http404 from error
+            self.message_user(request, _("Restored “%(obj)s” as a new version.") % {"obj": restored})
+            return HttpResponseRedirect(reverse(self.url_name("change"), args=[restored.pk]))
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
@@ -406,24 +409,42 @@ class ModeratedAdmin(SimpleHistoryAdmin):
 
     # ----- the moderation page of one item
 
+    def review_revision(self, request, obj):
+        """The revision this page reviews: an item's submission while in review, else a waiting change."""
+        if obj.status == obj.Status.IN_REVIEW:
+            return services.revision_for_review(obj, request.user)
+        return services.pending_revision_for(obj, Revision.Kind.CHANGE)
+
     def moderation_view(self, request, object_id):
         obj = super().get_object(request, unquote(object_id))
         if obj is None or not self.has_view_permission(request, obj):
             raise Http404
+        can_moderate = services.user_can_moderate(request.user)
         allowed = services.allowed_actions(request.user, obj)
-        change = services.pending_change_for(obj)
-        if change is not None and services.user_can_moderate(request.user):
+        revision = self.review_revision(request, obj)
+        if revision is not None and revision.kind == Revision.Kind.CHANGE and can_moderate:
             allowed += ["approve_change", "reject_change"]
-        form = ModerationForm(request.POST or None)
-        form.fields["action"].choices = [(a, a) for a in allowed]
+            if services.revision_is_stale(revision, obj):
+                allowed.append("rebase_change")
+        form = ModerationForm(
+            request.POST or None,
+            initial={
+                "version": obj.version,
+                "revision": revision.pk if revision else None,
+                "digest": revision.digest if revision else "",
+            },
+        )
+        # A moderator's decision on a revision the page showed is always heard, so that a late one is
+        # told why it no longer applies rather than refused outright.
+        names_revision = bool(request.POST.get("revision"))
+        choices = {*allowed, *(REVISION_ACTIONS if can_moderate and names_revision else ())}
+        form.fields["action"].choices = [(a, a) for a in choices]
         if request.method == "POST":
-            if not allowed:
+            if not choices:
                 raise PermissionDenied
             if form.is_valid():
                 try:
-                    self.moderate(
-                        request, obj, change, form.cleaned_data["action"], form.cleaned_data["comment"]
-                    )
+                    self.moderate(request, obj, form.cleaned_data)
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
@@ -432,7 +453,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            **self.moderation_context(request, obj, change),
+            **self.moderation_context(request, obj, revision),
             "title": _("Review %(obj)s") % {"obj": obj},
             "opts": self.model._meta,
             "object": obj,
@@ -442,88 +463,58 @@ class ModeratedAdmin(SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/moderation/moderate.html", context)
 
-    def moderate(self, request, obj, change, action, comment):
-        if action == "approve_change":
-            services.pending_change_approve(
-                change, request.user, lambda live: self.apply_change(request, live, change)
-            )
-            self.message_user(request, _("The change is approved and now public."), messages.SUCCESS)
-        elif action == "reject_change":
-            services.pending_change_reject(change, request.user, comment)
-            self.message_user(request, _("The change is rejected; the editor will see your comment."))
-        else:
-            services.moderation_transition(obj, request.user, action, comment)
-            self.message_user(
-                request, _("%(obj)s: %(action)s.") % {"obj": obj, "action": Action(action).label}
-            )
+    def moderate(self, request, obj, decision):
+        """Carry out one decision from the review page, on the revision and version the page showed."""
+        action, comment, user = decision["action"], decision["comment"], request.user
+        if action in REVISION_ACTIONS:
+            revision = services.revisions_of(obj).filter(pk=decision["revision"]).first()
+            if revision is None:
+                raise services.ReviewRefused(
+                    _("The item changed while you reviewed it; review the new version.")
+                )
+            if action in ("approved", "approve_change"):
+                services.revision_approve(revision, user, decision["digest"], comment)
+                self.message_user(request, _("Approved: what you reviewed is now public."), messages.SUCCESS)
+            elif action in ("rejected", "reject_change"):
+                services.revision_reject(revision, user, comment)
+                self.message_user(request, _("Rejected; the editor will see your comment."))
+            else:
+                services.revision_rebase(revision, user)
+                self.message_user(
+                    request, _("The change now applies to the published version; review it again.")
+                )
+            return
+        services.moderation_transition(obj, user, action, comment, seen_version=decision["version"])
+        self.message_user(request, _("%(obj)s: %(action)s.") % {"obj": obj, "action": Action(action).label})
 
-    def apply_change(self, request, live, change):
-        """Save the submitted form and inlines onto the live item, as the editor's save would have."""
-        replay = _replay_request(request, change.data)
-        form = self.get_form(replay, live, change=True)(replay.POST, instance=live)
-        form.check_version = False
-        formsets, _inlines = self._create_formsets(replay, live, change=True)
-        if not form.is_valid() or not all(fs.is_valid() for fs in formsets):
-            errors = [*form.errors.values(), *(e for fs in formsets for e in fs.errors if e)]
-            raise ValidationError(_("The change no longer fits the item and cannot be applied: %s") % errors)
-        saved = form.save(commit=False)
-        saved._history_user = live._history_user
-        saved._change_reason = live._change_reason
-        saved.save()
-        form.save_m2m()
-        for formset in formsets:
-            formset.instance = saved
-            formset.save()
-
-    def moderation_context(self, request, obj, change=None):
-        change = change or getattr(obj, "_pending_change", None) or services.pending_change_for(obj)
+    def moderation_context(self, request, obj, revision=None):
+        if revision is None and obj.status != obj.Status.IN_REVIEW:
+            revision = services.pending_revision_for(obj, Revision.Kind.CHANGE)
+        pending = revision if revision is not None and revision.kind == Revision.Kind.CHANGE else None
+        live = type(obj)._default_manager.get(pk=obj.pk)
+        stale = pending is not None and services.revision_is_stale(pending, live)
         return {
-            "pending_change": change,
-            "pending_diff": self.pending_diff(request, obj, change) if change else [],
+            "pending_change": pending,
+            "revision": revision,
+            "pending_diff": services.revision_diff(pending, live) if pending else [],
+            "pending_stale": stale,
+            "newer_edits": (
+                revisions.diff(type(obj), pending.base_data, revisions.item_data(live)) if stale else []
+            ),
             "last_event": services.moderation_events_of(obj).first(),
             "moderation_url": self.moderation_url(obj),
             "preview_url": obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None,
         }
 
-    def pending_diff(self, request, obj, change):
-        """What the pending version changes: field, published value, pending value."""
-        live = type(obj)._default_manager.get(pk=obj.pk)
-        replay = _replay_request(request, change.data)
-        form = self.get_form(replay, live, change=True)(replay.POST, instance=live)
-        form.check_version = False
-        valid = form.is_valid()
-        rows = []
-        for name in form.changed_data:
-            if name in {"edit_token", "change_note"} or name not in form.fields:
-                continue
-            new = form.cleaned_data.get(name) if valid or name in form.cleaned_data else form.data.get(name)
-            old = form.initial.get(name, "")
-            if isinstance(form.fields[name], forms.ModelMultipleChoiceField):
-                old = ", ".join(str(o) for o in old or [])
-                new = ", ".join(str(o) for o in new or [])
-            elif isinstance(form.fields[name], forms.ModelChoiceField):
-                old = getattr(live, name)
-            rows.append({"field": form.fields[name].label or name, "old": old, "new": new})
-        formsets, _inlines = self._create_formsets(replay, live, change=True)
-        for formset in formsets:
-            if formset.has_changed():
-                rows.append(
-                    {
-                        "field": formset.model._meta.verbose_name_plural,
-                        "old": _("%(n)d rows") % {"n": formset.initial_form_count()},
-                        "new": _("changed (%(n)d rows added, changed or removed)")
-                        % {"n": sum(1 for f in formset.forms if f.has_changed())},
-                    }
-                )
-        return rows
-
     # ----- list actions
 
     def _bulk(self, request, queryset, action):
-        done, refused = 0, []
+        done, refused, submitted = 0, [], []
         for obj in queryset:
             try:
-                services.moderation_transition(obj, request.user, action)
+                services.moderation_transition(obj, request.user, action, notify=False)
+                if getattr(obj, "submitted_revision", None) is not None:
+                    submitted.append(obj.submitted_revision)
                 done += 1
             except (ValidationError, PermissionDenied) as error:
                 refused.append(f"{obj}: {' '.join(getattr(error, 'messages', [str(error)]))}")
@@ -533,6 +524,7 @@ class ModeratedAdmin(SimpleHistoryAdmin):
             )
         if refused:
             self.message_user(request, _("Not changed: %s") % "; ".join(refused), messages.WARNING)
+        services.moderators_notify(submitted)
 
     @admin.action(description=gettext_lazy("Submit selected for review"))
     def submit_selected(self, request, queryset):
@@ -615,29 +607,3 @@ class ModeratedChildAdmin(SimpleHistoryAdmin):
         if not services.user_can_moderate(request.user) and any(self._owner_published(o) for o in queryset):
             raise PermissionDenied
         super().delete_queryset(request, queryset)
-
-
-def _post_data(request):
-    return {key: request.POST.getlist(key) for key in request.POST if key not in IGNORED_POST_KEYS}
-
-
-def _querydict(data):
-    from django.http import QueryDict
-
-    query = QueryDict(mutable=True)
-    for key, values in data.items():
-        query.setlist(key, values)
-    return query
-
-
-def _replay_request(request, data):
-    """A copy of the moderator's request carrying the editor's submitted form."""
-    from copy import copy
-
-    from django.utils.datastructures import MultiValueDict
-
-    replay = copy(request)
-    replay.POST = _querydict(data)
-    replay._files = MultiValueDict()
-    replay.method = "POST"
-    return replay

@@ -1,4 +1,4 @@
-"""Cross-cutting models: sources, citations, the moderation audit log and pending changes."""
+"""Cross-cutting models: sources, citations, the moderation audit log and revisions."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -87,6 +87,7 @@ class ModerationEvent(models.Model):
         REJECTED = "rejected", _("rejected")
         PUBLISHED = "published", _("published")
         UNPUBLISHED = "unpublished", _("unpublished")
+        WITHDRAWN = "withdrawn", _("edited while in review: back to draft")
         REVERTED = "reverted", _("reverted")
         RECOVERED = "recovered", _("recovered after deletion")
         DELETED = "deleted", _("deleted")
@@ -124,11 +125,16 @@ class ModerationEvent(models.Model):
         )
 
 
-class PendingChange(models.Model):
-    """An editor's change to published content, waiting for a moderator; the public sees the live version.
+class Revision(models.Model):
+    """A proposed state of one item, its fields in every language and its child rows, stored as data.
 
-    It keeps the submitted admin form (fields and inlines) so that approving applies exactly what was typed.
+    A submission for review pins what the moderator reviews; a change to published content waits here
+    while readers keep the live version. An approval names one revision and applies exactly it.
     """
+
+    class Kind(models.TextChoices):
+        SUBMISSION = "submission", _("submitted for review")
+        CHANGE = "change", _("change to published content")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting for review")
@@ -136,18 +142,22 @@ class PendingChange(models.Model):
         REJECTED = "rejected", _("rejected")
         SUPERSEDED = "superseded", _("replaced by a later change")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="pending_changes")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="revisions")
     object_id = models.PositiveBigIntegerField()
     content_object = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("item"), max_length=300)
-    data = models.JSONField(_("submitted form"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.CHANGE)
+    data = models.JSONField(_("proposed content"))
+    base_data = models.JSONField(_("content it was based on"))
+    digest = models.CharField(_("fingerprint"), max_length=64)
     changed_fields = models.JSONField(_("changed fields"), default=list)
     base_version = models.PositiveIntegerField(_("based on version"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pending_changes"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions"
     )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    note = models.CharField(_("note on this change"), max_length=100, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -161,14 +171,20 @@ class PendingChange(models.Model):
             models.UniqueConstraint(
                 fields=["content_type", "object_id"],
                 condition=models.Q(state="pending"),
-                name="one_pending_change_per_item",
+                name="one_pending_revision_per_item",
             )
         ]
 
     def __str__(self):
-        return f"Change to {self.object_repr} by {self.created_by} ({self.get_state_display()})"
+        return (
+            f"{self.get_kind_display()}: {self.object_repr} by {self.created_by} ({self.get_state_display()})"
+        )
 
     def get_absolute_url(self):
         return reverse(
             f"admin:{self.content_type.app_label}_{self.content_type.model}_moderation", args=[self.object_id]
         )
+
+    @property
+    def short_digest(self):
+        return self.digest[:12]

@@ -98,7 +98,7 @@ def roles_sync(using="default", **kwargs):
     )
     moderator_extra = Permission.objects.filter(
         content_type__app_label="peacetracker",
-        codename__in=["moderate", "view_moderationevent", "view_pendingchange"],
+        codename__in=["moderate", "view_moderationevent", "view_revision"],
     )
     editors, _ = Group.objects.get_or_create(name=EDITORS)
     editors.permissions.set(editor_perms)

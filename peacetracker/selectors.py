@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.sql.datastructures import BaseTable
 from django.utils.translation import get_language
 
-from .models import Citation, ModerationEvent, PendingChange, Source
+from .models import Citation, ModerationEvent, Revision, Source
 from .moderation import Moderated
 from .roles import moderated_models
 
@@ -121,9 +121,8 @@ def review_queue(limit=50):
     for model in moderated_models():
         for obj in model.objects.filter(status=Moderated.Status.IN_REVIEW).order_by("updated_at")[:limit]:
             items.append({"object": obj, "kind": "new", "since": obj.updated_at, "opts": model._meta})
-    for change in PendingChange.objects.filter(state=PendingChange.State.PENDING).select_related(
-        "content_type", "created_by"
-    )[:limit]:
+    changes = Revision.objects.filter(state=Revision.State.PENDING, kind=Revision.Kind.CHANGE)
+    for change in changes.select_related("content_type", "created_by")[:limit]:
         model = change.content_type.model_class()
         items.append(
             {

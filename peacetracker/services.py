@@ -1,12 +1,20 @@
-"""Moderation writes: every state change goes through here, atomically, with an audit entry."""
+"""Moderation writes: every state change goes through here, atomically, with an audit entry.
 
+The admin, the `moderation` command and anything else call these functions with the user and the data;
+nothing here reads a request.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ModerationEvent, PendingChange
+from . import revisions
+from .models import ModerationEvent, Revision
 from .moderation import Moderated
 
 Status = Moderated.Status
@@ -67,8 +75,12 @@ def moderation_event_record(obj, user, action, comment="", from_status="", to_st
     )
 
 
-def moderation_transition(obj, user, action, comment=""):
-    """Move one item through the workflow, refusing what the user's role or the item's state forbids."""
+def moderation_transition(obj, user, action, comment="", seen_version=None, notify=True):
+    """Move one item through the workflow, refusing what the user's role or the item's state forbids.
+
+    Approving or rejecting an item in review decides its submitted revision (`revision_approve`); a
+    moderator acting from a page passes the version it showed (`seen_version`), and a newer save wins.
+    """
     if action not in TRANSITIONS:
         raise ValidationError(_("Unknown moderation action."))
     sources, target, moderators_only, comment_required = TRANSITIONS[action]
@@ -79,6 +91,17 @@ def moderation_transition(obj, user, action, comment=""):
     comment = (comment or "").strip()
     if comment_required and not comment:
         raise ValidationError(_("Say why, in a comment the editor will see."))
+    if action in (Action.APPROVED, Action.REJECTED):
+        revision = revision_for_review(obj, user)
+        if revision is None:
+            raise ValidationError(_("This item is not in review; that action does not apply."))
+        if action == Action.APPROVED:
+            revision_approve(revision, user, revision.digest, comment)
+        else:
+            revision_reject(revision, user, comment)
+        obj.refresh_from_db()
+        return obj
+    submitted = None
     with transaction.atomic():
         live = type(obj).objects.select_for_update().get(pk=obj.pk)
         if live.status not in sources:
@@ -86,98 +109,369 @@ def moderation_transition(obj, user, action, comment=""):
                 _("This item is %(status)s; that action does not apply.")
                 % {"status": live.get_status_display()}
             )
-        from_status = live.status
-        live.status = target
-        live._history_user = user
-        live._change_reason = f"{ModerationEvent.Action(action).label}: {comment}".rstrip(": ")
-        live.save()
-        if action in (Action.APPROVED, Action.UNPUBLISHED):
+        if seen_version is not None and live.version != seen_version:
+            raise ReviewRefused(_("The item changed while you reviewed it; review the new version."))
+        _set_status(live, user, action, comment, target)
+        if action == Action.UNPUBLISHED:
             _supersede_pending(live, user)
-        moderation_event_record(live, user, action, comment, from_status, target)
+        if action == Action.SUBMITTED:
+            _supersede_pending(live, user, Revision.Kind.SUBMISSION)
+            submitted = _submission(live, user)
+    if submitted is not None and notify:
+        moderators_notify([submitted])
     obj.refresh_from_db()
+    obj.submitted_revision = submitted
     return obj
 
 
-def pending_change_for(obj):
-    return (
-        PendingChange.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-            object_id=obj.pk,
-            state=PendingChange.State.PENDING,
+def revision_for_review(obj, user=None):
+    """The revision a moderator reviews for an item in review: what was submitted, kept as data.
+
+    Items put in review before revisions existed get theirs from their current content, once.
+    """
+    revision = pending_revision_for(obj, Revision.Kind.SUBMISSION)
+    if revision is not None or obj.status != Status.IN_REVIEW:
+        return revision
+    last = (
+        moderation_events_of(obj).filter(action=Action.SUBMITTED).exclude(user=None).first()
+        if obj.pk
+        else None
+    )
+    with transaction.atomic():
+        live = _live(type(obj), obj.pk)
+        if live.status != Status.IN_REVIEW:
+            return None
+        return pending_revision_for(live, Revision.Kind.SUBMISSION) or _submission(
+            live, last.user if last else user
         )
-        .select_related("created_by")
-        .first()
+
+
+# ----- revisions: proposed content stored as data, approved exactly as reviewed
+
+
+class ReviewRefused(ValidationError):
+    """An approval that does not apply: the item changed while it was reviewed, or it was decided already."""
+
+
+def _content_type(obj_or_model):
+    return ContentType.objects.get_for_model(obj_or_model, for_concrete_model=True)
+
+
+def revisions_of(obj):
+    return Revision.objects.filter(content_type=_content_type(obj), object_id=obj.pk)
+
+
+def pending_revision_for(obj, kind=None):
+    pending = revisions_of(obj).filter(state=Revision.State.PENDING).select_related("created_by")
+    if kind is not None:
+        pending = pending.filter(kind=kind)
+    return pending.first()
+
+
+def _live(model, pk, lock=True):
+    manager = model._default_manager
+    return (manager.select_for_update() if lock else manager).get(pk=pk)
+
+
+def _supersede_pending(obj, user, kind=None):
+    pending = revisions_of(obj).filter(state=Revision.State.PENDING)
+    if kind is not None:
+        pending = pending.filter(kind=kind)
+    pending.update(state=Revision.State.SUPERSEDED, decided_by=user, decided_at=timezone.now())
+
+
+def _new_revision(live, user, kind, data, base_data, note=""):
+    return Revision.objects.create(
+        content_type=_content_type(live),
+        object_id=live.pk,
+        object_repr=str(live)[:300],
+        kind=kind,
+        data=data,
+        base_data=base_data,
+        digest=revisions.digest(data),
+        changed_fields=revisions.changed_names(type(live), base_data, data),
+        base_version=live.version,
+        created_by=user,
+        note=note,
     )
 
 
-def _supersede_pending(obj, user):
-    PendingChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=obj.pk,
-        state=PendingChange.State.PENDING,
-    ).update(state=PendingChange.State.SUPERSEDED, decided_by=user, decided_at=timezone.now())
+def item_save(obj, user, note=""):
+    """Save an editor's or moderator's edit of an item that is not published.
 
-
-def pending_change_submit(obj, user, data, changed_fields, comment=""):
-    """Keep an editor's change to published content aside until a moderator approves it."""
-    if not user_can_edit(user, obj):
-        raise PermissionDenied(_("You cannot edit this item."))
+    An item in review goes back to draft: what the moderator was reviewing is no longer what it holds.
+    """
+    obj._history_user = user
+    if note:
+        obj._change_reason = note
     with transaction.atomic():
-        live = type(obj).objects.select_for_update().get(pk=obj.pk)
-        _supersede_pending(live, user)
-        change = PendingChange.objects.create(
-            content_type=ContentType.objects.get_for_model(live, for_concrete_model=True),
-            object_id=live.pk,
-            object_repr=str(live)[:300],
-            data=data,
-            changed_fields=changed_fields,
-            base_version=live.version,
-            created_by=user,
-            comment=comment,
+        creating = obj.pk is None or obj._state.adding
+        if creating:
+            obj.status = Status.DRAFT
+        withdrawn = not creating and getattr(obj, "stored_status", None) == Status.IN_REVIEW
+        if withdrawn:
+            obj.status = Status.DRAFT
+        obj.save()
+        if creating:
+            moderation_event_record(obj, user, Action.CREATED, to_status=obj.status)
+        elif withdrawn:
+            _supersede_pending(obj, user)
+            moderation_event_record(
+                obj,
+                user,
+                Action.WITHDRAWN,
+                _("Edited while in review: back to draft, to be submitted again."),
+                Status.IN_REVIEW,
+                Status.DRAFT,
+            )
+    return withdrawn
+
+
+def revision_propose(proposed, user, children=None, note=""):
+    """Keep a change to published content aside until a moderator approves it; None if nothing changed.
+
+    `proposed` is the item with the new values set (unsaved); `children` maps a relation name to its
+    proposed rows. The data is checked with the models' own validation now and again when applied.
+    """
+    model = type(proposed)
+    if not user_can_edit(user, proposed):
+        raise PermissionDenied(_("You cannot edit this item."))
+    data = revisions.item_data(proposed, children)
+    revisions.validate(data, proposed)
+    with transaction.atomic():
+        live = _live(model, proposed.pk)
+        if live.status != Status.PUBLISHED:
+            raise ValidationError(_("Only changes to published content wait for review."))
+        base_data = revisions.item_data(live)
+        current = pending_revision_for(live, Revision.Kind.CHANGE)
+        if data == base_data or (current is not None and current.data == data):
+            return None
+        _supersede_pending(live, user, Revision.Kind.CHANGE)
+        revision = _new_revision(live, user, Revision.Kind.CHANGE, data, base_data, note)
+        moderation_event_record(live, user, Action.CHANGE_SUBMITTED, note, live.status, live.status)
+    moderators_notify([revision])
+    return revision
+
+
+def revision_diff(revision, live=None):
+    """What approving the revision would change on the live item, field by field and row by row."""
+    model = revision.content_type.model_class()
+    live = live or model._default_manager.filter(pk=revision.object_id).first()
+    current = revisions.item_data(live) if live is not None else revision.base_data
+    return revisions.diff(model, current, revision.data)
+
+
+def revision_is_stale(revision, live):
+    """Whether the live item changed after the revision was proposed (a moderator's edit, a revert…)."""
+    return live.version != revision.base_version
+
+
+def _refuse_decided(revision):
+    if revision.state == Revision.State.SUPERSEDED:
+        raise ReviewRefused(
+            _("The item changed while you reviewed it; review the new version."), code="superseded"
         )
-        # Raising the version makes anyone still editing the old form save against a stale copy.
-        type(live).objects.filter(pk=live.pk).update(version=live.version + 1)
-        moderation_event_record(live, user, Action.CHANGE_SUBMITTED, comment, live.status, live.status)
-    return change
+    raise ReviewRefused(
+        _("Already decided by %(who)s at %(when)s (%(state)s).")
+        % {
+            "who": revision.decided_by or _("someone"),
+            "when": revision.decided_at.strftime("%d %b %Y %H:%M UTC") if revision.decided_at else "?",
+            "state": revision.get_state_display(),
+        },
+        code="decided",
+    )
 
 
-def pending_change_approve(change, user, apply, comment=""):
-    """Apply a pending change to the live item; `apply(obj)` saves what the editor submitted."""
+def _decide(revision, user, state, comment):
+    """Mark a pending revision decided, exactly once even when two moderators click at once."""
+    decided = Revision.objects.filter(pk=revision.pk, state=Revision.State.PENDING).update(
+        state=state, decided_by=user, decided_at=timezone.now(), comment=comment
+    )
+    if not decided:
+        _refuse_decided(Revision.objects.select_related("decided_by").get(pk=revision.pk))
+    revision.refresh_from_db()
+
+
+def revision_approve(revision, user, digest, comment=""):
+    """Apply the revision the moderator reviewed, named by its id and fingerprint, or nothing."""
     if not user_can_moderate(user):
         raise PermissionDenied(_("Only moderators can approve changes."))
+    comment = (comment or "").strip()
+    resubmitted = None
     with transaction.atomic():
-        change = PendingChange.objects.select_for_update().get(pk=change.pk)
-        if change.state != PendingChange.State.PENDING:
-            raise ValidationError(_("This change has already been decided."))
-        model = change.content_type.model_class()
-        live = model.objects.select_for_update().get(pk=change.object_id)
-        live._history_user = user
-        live._change_reason = f"Approved change by {change.created_by}: {comment}".rstrip(": ")
-        apply(live)
-        change.state = PendingChange.State.APPROVED
-        change.decided_by = user
-        change.decided_at = timezone.now()
-        change.comment = comment
-        change.save()
-        moderation_event_record(live, user, Action.APPROVED, comment, live.status, live.status)
-    return change
+        revision = Revision.objects.select_for_update().select_related("decided_by").get(pk=revision.pk)
+        if revision.state != Revision.State.PENDING:
+            _refuse_decided(revision)
+        if digest != revision.digest:
+            raise ReviewRefused(
+                _("The item changed while you reviewed it; review the new version."), code="digest"
+            )
+        model = revision.content_type.model_class()
+        live = _live(model, revision.object_id)
+        if revision.kind == Revision.Kind.CHANGE:
+            if live.status != Status.PUBLISHED:
+                raise ReviewRefused(_("The item is no longer published; this change does not apply."))
+            if revision_is_stale(revision, live):
+                raise ReviewRefused(
+                    _(
+                        "The published item changed after this change was proposed. Rebase the change "
+                        "onto the published version and review it again, or reject it."
+                    ),
+                    code="stale",
+                )
+            revisions.validate(revision.data, live)
+            revisions.apply(
+                revision.data,
+                live,
+                user,
+                f"Approved change by {revision.created_by}: {comment}".rstrip(": ")[:100],
+            )
+            _decide(revision, user, Revision.State.APPROVED, comment)
+            moderation_event_record(live, user, Action.APPROVED, comment, live.status, live.status)
+        else:
+            unchanged = (
+                live.status == Status.IN_REVIEW
+                and not revision_is_stale(revision, live)
+                and revisions.item_data(live) == revision.data
+            )
+            if unchanged:
+                _decide(revision, user, Revision.State.APPROVED, comment)
+                _set_status(live, user, Action.APPROVED, comment, Status.PUBLISHED)
+            elif live.status == Status.IN_REVIEW:
+                _supersede_pending(live, user, Revision.Kind.SUBMISSION)
+                resubmitted = _submission(live, revision.created_by)
+    if resubmitted is not None:
+        raise ReviewRefused(
+            _("The item changed while you reviewed it; review the new version."), code="changed"
+        )
+    if revision.state != Revision.State.APPROVED:
+        raise ReviewRefused(_("The item is no longer in review; this submission does not apply."))
+    _notify_editor(revision)
+    return revision
 
 
-def pending_change_reject(change, user, comment):
+def revision_reject(revision, user, comment):
+    """Refuse a revision with a comment the editor sees; a refused submission goes back to draft."""
     if not user_can_moderate(user):
         raise PermissionDenied(_("Only moderators can reject changes."))
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(_("Say why, in a comment the editor will see."))
     with transaction.atomic():
-        change = PendingChange.objects.select_for_update().get(pk=change.pk)
-        if change.state != PendingChange.State.PENDING:
-            raise ValidationError(_("This change has already been decided."))
-        change.state = PendingChange.State.REJECTED
-        change.decided_by = user
-        change.decided_at = timezone.now()
-        change.comment = comment
-        change.save()
-        live = change.content_object
-        moderation_event_record(live, user, Action.REJECTED, comment, live.status, live.status)
-    return change
+        revision = Revision.objects.select_for_update().select_related("decided_by").get(pk=revision.pk)
+        if revision.state != Revision.State.PENDING:
+            _refuse_decided(revision)
+        model = revision.content_type.model_class()
+        live = _live(model, revision.object_id)
+        _decide(revision, user, Revision.State.REJECTED, comment)
+        if revision.kind == Revision.Kind.SUBMISSION and live.status == Status.IN_REVIEW:
+            _set_status(live, user, Action.REJECTED, comment, Status.DRAFT)
+        else:
+            moderation_event_record(live, user, Action.REJECTED, comment, live.status, live.status)
+    _notify_editor(revision)
+    return revision
+
+
+def revision_rebase(revision, user):
+    """Carry a change proposed on an older version onto the live one, as a new revision to review.
+
+    Fields and rows the editor changed take the editor's values; everything else keeps the live values.
+    """
+    if not user_can_moderate(user):
+        raise PermissionDenied(_("Only moderators can rebase changes."))
+    with transaction.atomic():
+        revision = Revision.objects.select_for_update().select_related("decided_by").get(pk=revision.pk)
+        if revision.state != Revision.State.PENDING:
+            _refuse_decided(revision)
+        model = revision.content_type.model_class()
+        live = _live(model, revision.object_id)
+        current = revisions.item_data(live)
+        data = revisions.rebase(revision.base_data, revision.data, current)
+        _decide(revision, user, Revision.State.SUPERSEDED, _("Rebased onto the published version."))
+        rebased = _new_revision(live, revision.created_by, Revision.Kind.CHANGE, data, current, revision.note)
+        moderation_event_record(
+            live, user, Action.CHANGE_SUBMITTED, _("Rebased onto the published version."), live.status
+        )
+    return rebased
+
+
+def _set_status(live, user, action, comment, target):
+    from_status = live.status
+    live.status = target
+    live._history_user = user
+    live._change_reason = f"{ModerationEvent.Action(action).label}: {comment}".rstrip(": ")[:100]
+    live.save()
+    moderation_event_record(live, user, action, comment, from_status, target)
+
+
+def _submission(live, user):
+    data = revisions.item_data(live)
+    return _new_revision(live, user, Revision.Kind.SUBMISSION, data, data)
+
+
+def revision_revert(model, pk, history_id, user):
+    """Restore an item to one of its saved versions, as a new version; brings a deleted item back."""
+    if not user_can_moderate(user):
+        raise PermissionDenied(_("Only moderators can revert."))
+    record = model.history.filter(history_id=history_id, **{model._meta.pk.attname: pk}).first()
+    if record is None:
+        raise ValidationError(_("No such version of this item."))
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().filter(pk=pk).first()
+        restored = record.instance
+        restored._history_user = user
+        restored._change_reason = _("Reverted to the version of %(date)s") % {"date": record.history_date}
+        if current is not None:
+            restored.version = current.version
+            restored._state.adding = False
+            restored.save()
+            _supersede_pending(restored, user)
+        else:
+            restored.save(force_insert=True)
+        moderation_event_record(
+            restored,
+            user,
+            Action.REVERTED if current is not None else Action.RECOVERED,
+            to_status=restored.status,
+        )
+    return restored
+
+
+# ----- notifications: moderators hear what waits, editors hear what became of their work
+
+
+def _moderator_emails():
+    users = get_user_model()._default_manager.filter(is_active=True).exclude(email="")
+    return sorted({u.email for u in users if user_can_moderate(u)})
+
+
+def moderators_notify(revisions_waiting):
+    """One message for everything submitted together, sent once the submission is committed."""
+    if not revisions_waiting:
+        return
+    lines = [
+        f"- {r.object_repr} ({r.get_kind_display()}, by {r.created_by})"
+        + (f": {', '.join(r.changed_fields)}" if r.changed_fields else "")
+        for r in revisions_waiting
+    ]
+
+    def send():
+        recipients = _moderator_emails()
+        if recipients:
+            send_mail(
+                _("%(n)d item(s) wait for review") % {"n": len(revisions_waiting)},
+                "\n".join([_("Waiting for your review in the PeaceTracker admin:"), *lines]),
+                settings.DEFAULT_FROM_EMAIL,
+                recipients,
+            )
+
+    transaction.on_commit(send)
+
+
+def _notify_editor(revision):
+    editor = revision.created_by
+    if not editor.email:
+        return
+    subject = _("%(item)s: %(state)s") % {"item": revision.object_repr, "state": revision.get_state_display()}
+    body = revision.comment or revision.get_state_display()
+    transaction.on_commit(lambda: send_mail(subject, str(body), settings.DEFAULT_FROM_EMAIL, [editor.email]))

@@ -1,11 +1,12 @@
 """The health check and the mixins every public view shares."""
 
-from django.contrib import admin
 from django.db import connection
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 
-from .services import pending_change_for
+from .models import Revision
+from .revisions import assign_fields
+from .services import pending_revision_for
 
 
 class PublishedMixin:
@@ -36,10 +37,9 @@ class PreviewMixin(PublishedMixin):
         obj = super().get_object(queryset)
         self.pending_preview = None
         if self.is_preview_user() and self.request.GET.get("version") == "pending":
-            change = pending_change_for(obj)
+            change = pending_revision_for(obj, Revision.Kind.CHANGE)
             if change is not None:
-                # The pending version is the admin form the editor submitted; its admin reads it back.
-                admin.site.get_model_admin(type(obj)).apply_pending_fields(self.request, obj, change)
+                assign_fields(obj, change.data)
                 self.pending_preview = change
         return obj
 

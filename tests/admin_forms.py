@@ -27,3 +27,15 @@ def form_errors(response):
         inline.formset.non_form_errors() for inline in response.context.get("inline_admin_formsets", [])
     ]
     return errors
+
+
+def review_form_data(response):
+    """What a browser posts back from a moderation page: the version and revision it showed."""
+    form = response.context["form"]
+    return {name: form[name].value() or "" for name in ("version", "revision", "digest")}
+
+
+def decide(client, url, action, comment=""):
+    """Open an item's moderation page and press one of its buttons, as a moderator would."""
+    data = review_form_data(client.get(url))
+    return client.post(url, {**data, "action": action, "comment": comment})

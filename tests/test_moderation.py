@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from negotiations.models import Meeting, MeetingParticipant
-from peacetracker.models import ModerationEvent, PendingChange
+from peacetracker.models import ModerationEvent, Revision
 from peacetracker.roles import EDITORS, MODERATORS
-from tests.admin_forms import form_data, form_errors
+from tests.admin_forms import decide, form_data, form_errors
 from tests.factories import make_meeting, make_org, make_participant, make_person
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def edit(client, obj, **changes):
 
 
 def moderate(client, obj, action, comment=""):
-    return client.post(moderation_url(obj), {"action": action, "comment": comment})
+    return decide(client, moderation_url(obj), action, comment)
 
 
 def status_of(obj):
@@ -263,7 +263,7 @@ def test_editors_change_to_a_published_meeting_waits_and_the_public_keeps_the_ol
     page = client.get(meeting.get_absolute_url()).text
     assert "The edited text." in page and "The approved text." not in page
     assert b"The edited text." in b"".join(client.get("/en/meetings/export.csv").streaming_content)
-    assert PendingChange.objects.get().state == "approved"
+    assert Revision.objects.get(kind="change").state == "approved"
 
 
 def test_a_pending_change_includes_the_participants_typed_in_the_inline(editor, moderator, org, client):
@@ -292,7 +292,7 @@ def test_a_rejected_change_never_goes_public(editor, moderator, org, client):
     edit(login(editor), meeting, details_en="Unsourced claim.")
     response = moderate(login(moderator), meeting, "reject_change", comment="No source for this.")
     assert response.status_code == 302
-    assert PendingChange.objects.get().state == "rejected"
+    assert Revision.objects.get(kind="change").state == "rejected"
     assert "Unsourced claim." not in client.get(meeting.get_absolute_url()).text
 
 
@@ -347,7 +347,7 @@ def test_a_stale_edit_of_published_content_is_refused_too(editor, other_editor, 
     second_form["details_en"] = "Two."
     response = second.post(change_url(meeting), second_form)
     assert response.status_code == 200 and "Not saved" in response.text
-    assert PendingChange.objects.get().data["details_en"] == ["One."]
+    assert Revision.objects.get().data["fields"]["details_en"] == "One."
 
 
 # ----- history, compare, revert, recover

@@ -17,8 +17,8 @@ from negotiations.models import Development, Meeting
 from orgs.models import Organisation
 from peacetracker import services
 from peacetracker.management.commands.backup import EXCLUDED
-from peacetracker.models import ModerationEvent, PendingChange
-from tests.admin_forms import form_data
+from peacetracker.models import ModerationEvent, Revision
+from tests.admin_forms import decide, form_data
 from tests.factories import make_meeting, make_org, make_person
 from tests.hardening.people import PASSWORD, make_role_user
 
@@ -50,7 +50,7 @@ def snapshot(obj):
         "row": row,
         "versions": model.history.filter(id=obj.pk).count(),
         "audit": list(services.moderation_events_of(obj).values_list("pk", "action")),
-        "pending": list(PendingChange.objects.filter(object_id=obj.pk).values_list("pk", "state")),
+        "pending": list(Revision.objects.filter(object_id=obj.pk).values_list("pk", "state")),
         "participants": list(obj.participants.values_list("pk", "label")) if model is Meeting else None,
     }
 
@@ -68,7 +68,7 @@ def browser_as(user):
 
 def review(client, obj, action, comment=""):
     url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_moderation", args=[obj.pk])
-    return client.post(url, {"action": action, "comment": comment})
+    return decide(client, url, action, comment)
 
 
 @pytest.mark.parametrize(
@@ -209,13 +209,13 @@ def lived_in(transactional_db):
 def test_a_backup_restores_into_an_empty_database_with_every_row_version_and_audit_entry(lived_in, tmp_path):
     before = every_row()
     assert len(before["peacetracker.moderationevent"]) >= 6
-    assert len(before["peacetracker.pendingchange"]) == 1
+    assert sum('"kind": "change"' in row for row in before["peacetracker.revision"]) == 1
     assert len(before["negotiations.historicalmeeting"]) > Meeting.objects.count()
     assert len(before["admin.logentry"]) >= 1
     assert any('"-"' in row for row in before["negotiations.historicaldevelopment"])
     # Both languages of the text, in the rows and in every version of them.
     assert sum(BURMESE_PLACE in row for row in before["negotiations.historicalmeeting"]) >= 5
-    assert any(BURMESE_PENDING in row for row in before["peacetracker.pendingchange"])
+    assert any(BURMESE_PENDING in row for row in before["peacetracker.revision"])
 
     backup = tmp_path / "backup.json.gz"
     call_command("backup", str(backup), verbosity=0)

@@ -127,7 +127,7 @@ def admin_url(kind, obj):
         "compare": lambda: reverse(f"{name}_compare", args=[obj.pk]),
         "deleted": lambda: reverse(f"{name}_deleted"),
         "audit_log": lambda: reverse("admin:peacetracker_moderationevent_changelist"),
-        "pending_changes": lambda: reverse("admin:peacetracker_pendingchange_changelist"),
+        "pending_changes": lambda: reverse("admin:peacetracker_revision_changelist"),
     }[kind]()
 
 

@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from negotiations.models import Meeting
-from peacetracker.models import PendingChange
+from peacetracker.models import Revision
 from peacetracker.roles import EDITORS, MODERATORS
-from tests.admin_forms import form_data, form_errors
+from tests.admin_forms import decide, form_data, form_errors
 from tests.factories import make_meeting, make_org, staff_client
 from tests.i18n.conftest import url
 
@@ -44,7 +44,7 @@ def test_an_editors_burmese_edit_to_published_content_waits_for_approval(client)
     meeting = make_meeting(make_org(), details="The approved text.")
     response = edit(staff_client("eddie", EDITORS), meeting, details_my="အတည်ပြုရန် စောင့်ဆိုင်းနေသော စာသား။")
     assert response.status_code == 302, form_errors(response)
-    assert PendingChange.objects.filter(object_id=meeting.pk, state="pending").exists()
+    assert Revision.objects.filter(object_id=meeting.pk, state="pending").exists()
     burmese = client.get(url("negotiations:meeting-detail", "my", pk=meeting.pk)).content.decode()
     assert "အတည်ပြုရန် စောင့်ဆိုင်းနေသော စာသား။" not in burmese
     assert "The approved text." in burmese
@@ -54,9 +54,7 @@ def test_an_editors_burmese_edit_to_published_content_waits_for_approval(client)
         reverse("admin:negotiations_meeting_moderation", args=[meeting.pk])
     ).content.decode()
     assert "အတည်ပြုရန် စောင့်ဆိုင်းနေသော စာသား။" in review
-    moderator.post(
-        reverse("admin:negotiations_meeting_moderation", args=[meeting.pk]), {"action": "approve_change"}
-    )
+    decide(moderator, reverse("admin:negotiations_meeting_moderation", args=[meeting.pk]), "approve_change")
     burmese = client.get(url("negotiations:meeting-detail", "my", pk=meeting.pk)).content.decode()
     assert "အတည်ပြုရန် စောင့်ဆိုင်းနေသော စာသား။" in burmese
     english = client.get(url("negotiations:meeting-detail", "en", pk=meeting.pk)).content.decode()

@@ -18,7 +18,7 @@ from orgs.models import Organisation
 from peacetracker.cache import GENERATION_KEY, cache_generation, page_cache
 from peacetracker.roles import EDITORS, MODERATORS
 from peacetracker.services import moderation_transition
-from tests.admin_forms import form_data, form_errors
+from tests.admin_forms import decide, form_data, form_errors
 from tests.factories import make_meeting, make_org, make_participant, make_person, staff_client
 from tests.i18n.conftest import url
 
@@ -75,7 +75,7 @@ def test_a_person_renamed_by_an_editor_keeps_the_old_name_until_a_moderator_appr
     assert (cell(client, meeting), cell(client, meeting, "my")) == ("N'Ban La", "N'Ban La")
 
     moderation = reverse("admin:orgs_person_moderation", args=[person.pk])
-    response = staff_client("mona", MODERATORS).post(moderation, {"action": "approve_change"})
+    response = decide(staff_client("mona", MODERATORS), moderation, "approve_change")
     assert response.status_code == 302
     # The Burmese page falls back to the English name, which is now the new one.
     assert cell(client, meeting) == "N'Ban La Awng"
