@@ -84,7 +84,7 @@ def row_data(obj, exclude=(), children=None):
 
 def children_data(obj, relations, given):
     result = {}
-    for name, (related, field) in relations.items():
+    for name, (_related, field) in relations.items():
         if name in given:
             rows = given[name]
         elif obj.pk is None:

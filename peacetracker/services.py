@@ -7,8 +7,8 @@ nothing here reads a request.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -299,7 +299,7 @@ def revision_approve(revision, user, digest, comment=""):
     comment = (comment or "").strip()
     resubmitted = None
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().select_related("decided_by").get(pk=revision.pk)
+        revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != Revision.State.PENDING:
             _refuse_decided(revision)
         if digest != revision.digest:
@@ -358,7 +358,7 @@ def revision_reject(revision, user, comment):
     if not comment:
         raise ValidationError(_("Say why, in a comment the editor will see."))
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().select_related("decided_by").get(pk=revision.pk)
+        revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != Revision.State.PENDING:
             _refuse_decided(revision)
         model = revision.content_type.model_class()
@@ -380,7 +380,7 @@ def revision_rebase(revision, user):
     if not user_can_moderate(user):
         raise PermissionDenied(_("Only moderators can rebase changes."))
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().select_related("decided_by").get(pk=revision.pk)
+        revision = Revision.objects.select_for_update().get(pk=revision.pk)
         if revision.state != Revision.State.PENDING:
             _refuse_decided(revision)
         model = revision.content_type.model_class()
