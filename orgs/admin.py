@@ -6,7 +6,7 @@ from django.forms import Textarea
 from django.utils.translation import gettext_lazy as _
 
 from peacetracker.admin import ContentAdmin, TranslatedAdmin, TranslatedTabularInline
-from peacetracker.admin_moderation import ModeratedChildAdmin
+from peacetracker.admin_moderation import ModeratedChildAdmin, PlainTextForm
 
 from .models import (
     AllianceMembership,
@@ -28,6 +28,7 @@ SHORT_TEXTAREA = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols"
 
 class OrganisationAliasInline(admin.TabularInline):
     model = OrganisationAlias
+    form = PlainTextForm
     extra = 0
 
 
@@ -93,6 +94,7 @@ class TeamInline(TranslatedTabularInline):
 
 class PersonAliasInline(admin.TabularInline):
     model = PersonAlias
+    form = PlainTextForm
     extra = 0
 
 
@@ -311,7 +313,7 @@ class ClashFigureAdmin(TranslatedAdmin, ContentAdmin):
                 )
             },
         ),
-        (_("Who claims it"), {"fields": (("claimed_by", "claimed_by_text"), "printed_as")}),
+        (_("Who claims it"), {"fields": (("claimed_by", "claimed_by_text"), "printed_as", "order")}),
     )
 
     @admin.display(description=_("figure"), ordering="count")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationBaseModelAdmin, TranslationTabularInline
 from modeltranslation.translator import translator
 
-from .admin_moderation import ModeratedAdmin, ModeratedChildAdmin
+from .admin_moderation import ModeratedAdmin, ModeratedChildAdmin, PlainTextForm, PlainTextFormMixin
 from .models import Citation, ModerationEvent, Revision, Source
 
 admin.site.site_header = _("PeaceTracker")
@@ -23,6 +23,7 @@ class CitationInline(GenericTabularInline):
     """The sources one published fact cites, with where in each source."""
 
     model = Citation
+    form = PlainTextForm
     fields = ("source", "locator")
     autocomplete_fields = ("source",)
     extra = 0
@@ -37,7 +38,7 @@ class ContentAdmin(ModeratedAdmin):
         return [*super().get_inlines(request, obj), CitationInline]
 
 
-class TranslatedFormMixin:
+class TranslatedFormMixin(PlainTextFormMixin):
     """Checks the model's constraints on translated fields, which a form edits one language at a time.
 
     Django skips a constraint whose field is not on the form; the form holds `label_en` and `label_my`,

@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import revisions, services
 from .models import ModerationEvent, Revision
 from .roles import moderated_owners
+from .text import control_character_error
 
 Action = ModerationEvent.Action
 REVISION_ACTIONS = ("approved", "rejected", "approve_change", "reject_change", "rebase_change")
@@ -34,7 +35,23 @@ def edit_token(obj):
     return f"{obj.version}.{pending.pk if pending else 0}"
 
 
-class ModeratedForm(forms.ModelForm):
+class PlainTextFormMixin:
+    """Refuses control characters (NUL and the like) in every text field, naming the field."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            message = control_character_error(value) if isinstance(value, str) else None
+            if message is not None:
+                self.add_error(name, message[:1].upper() + message[1:] + ".")
+        return cleaned
+
+
+class PlainTextForm(PlainTextFormMixin, forms.ModelForm):
+    """An inline row's form with the plain-text rule."""
+
+
+class ModeratedForm(PlainTextFormMixin, forms.ModelForm):
     """Refuses a save made on a copy that someone else has changed since it was opened."""
 
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -33,7 +33,7 @@ from orgs.models import (
 from peacetracker.models import Content, Source
 from tests.admin_forms import form_data, form_errors
 
-LOGS = {"moderationevent", "pendingchange"}
+LOGS = {"moderationevent", "revision"}
 PROJECT_MODELS = [
     model
     for label in ("peacetracker", "orgs", "negotiations")

@@ -451,3 +451,15 @@ def test_no_moderation_code_reads_request_attributes_or_copies_a_request():
 
     source = inspect.getsource(admin_moderation) + inspect.getsource(services)
     assert "request._" not in source and "copy(request)" not in source
+
+
+@pytest.mark.parametrize("value", ["Ceasefire\x00talks", "Escape\x1b[31m", "C1\x85line"])
+def test_admin_text_fields_refuse_control_characters_and_name_the_field(editor, org, value):
+    meeting = make_meeting(org, status="draft", details="Clean.")
+    client = login(editor)
+    data = {**form_data(client.get(admin_url(meeting, "change"))), "details_my": value}
+    response = client.post(admin_url(meeting, "change"), data)
+    assert response.status_code == 200
+    error = str(response.context["adminform"].form.errors["details_my"])
+    assert "control character" in error or "Null characters are not allowed" in error
+    assert Meeting.objects.get(pk=meeting.pk).details == "Clean."
