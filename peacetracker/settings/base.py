@@ -110,11 +110,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # serving a small page. Reading through a memory map (up to 256 MB of the file) rather than copying
     # each page into SQLite's own 2 MB cache: a filtered list reads more pages than that cache holds, and
     # the copies were a tenth of its time (the map is shared by every worker, like the OS's file cache).
+    # SQLite has one writer at a time and a waiting writer waits up to busy_timeout: writes take
+    # milliseconds (an import stages 2,000 rows per transaction) except an import's final publish, which
+    # makes the whole batch public at once in a few seconds for the largest accepted file.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL;"
             "PRAGMA synchronous=NORMAL;"
-            "PRAGMA busy_timeout=5000;"
+            "PRAGMA busy_timeout=15000;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA mmap_size=268435456;"
         ),
@@ -146,6 +149,28 @@ def env_cache(name, default_dir):
 
 # Shared by every worker, so that publishing retires cached pages everywhere at once.
 CACHES = {"default": env_cache("DJANGO_CACHE_URL", BASE_DIR / ".cache")}
+
+
+def state_cache_beside(page):
+    """The state cache when DJANGO_STATE_CACHE_URL is unset: the page cache's kind, apart from its pages."""
+    if page["BACKEND"].endswith("FileBasedCache"):
+        return {**page, "LOCATION": str(Path(page["LOCATION"]) / "state")}
+    return {**page, "LOCATION": page.get("LOCATION", "state")}
+
+
+# The working state every worker shares (the content generation, import progress and heartbeats) in a
+# cache of its own, which readers' pages never write to, so that no flood of unique pages evicts it. In
+# production give it its own Redis (not evicting: maxmemory-policy noeviction) or a folder every worker
+# shares, with DJANGO_STATE_CACHE_URL; unset, it is a "state" folder inside the page cache's folder, or
+# the page cache's Redis under its own key prefix.
+CACHES["state"] = {
+    **(
+        env_cache("DJANGO_STATE_CACHE_URL", BASE_DIR / ".cache" / "state")
+        if os.environ.get("DJANGO_STATE_CACHE_URL")
+        else state_cache_beside(CACHES["default"])
+    ),
+    "KEY_PREFIX": "peacetracker-state",
+}
 PAGE_CACHE = env_bool("PEACETRACKER_PAGE_CACHE", True)
 
 AUTHENTICATION_BACKENDS = [
@@ -171,6 +196,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded clash files between their check and their confirmation: private, never served. With
+    # several machines, a folder they all share (or a remote storage): the import worker reads them too.
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("PEACETRACKER_IMPORT_UPLOAD_DIR", str(BASE_DIR / "uploads"))},
+    },
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -205,6 +236,14 @@ PEACETRACKER_IMPORT_BACKGROUND_BYTES = int(
 )
 # A running import that has shown no progress for this long has lost its worker (killed, machine restarted).
 PEACETRACKER_IMPORT_STALE_SECONDS = int(os.environ.get("PEACETRACKER_IMPORT_STALE_SECONDS", "300"))
+# Uploads larger than this are checked by the task worker, the admin showing the check's progress, rather
+# than in the request; `manage.py import_cleanup` deletes uploads never confirmed after the given age.
+PEACETRACKER_IMPORT_CHECK_BACKGROUND_BYTES = int(
+    os.environ.get("PEACETRACKER_IMPORT_CHECK_BACKGROUND_BYTES", str(5 * 1024 * 1024))
+)
+PEACETRACKER_IMPORT_UPLOAD_MAX_AGE_SECONDS = int(
+    os.environ.get("PEACETRACKER_IMPORT_UPLOAD_MAX_AGE_SECONDS", str(24 * 3600))
+)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Security: a strict Content-Security-Policy on every page (nothing inline: scripts and styles come
@@ -232,6 +271,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
+
+# Email: moderators hear what waits for review, editors what became of it. Printed to the console
+# unless an SMTP server is configured (DJANGO_EMAIL_HOST and friends).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("DJANGO_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "PeaceTracker <peacetracker@localhost>")
 
 # Languages: the interface and every reader-facing text field exist in English and Burmese.
 LANGUAGES = [("en", "English"), ("my", "Burmese")]
