@@ -463,3 +463,39 @@ def test_admin_text_fields_refuse_control_characters_and_name_the_field(editor, 
     error = str(response.context["adminform"].form.errors["details_my"])
     assert "control character" in error or "Null characters are not allowed" in error
     assert Meeting.objects.get(pk=meeting.pk).details == "Clean."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_a_waiting_legacy_change_into_a_revision_that_approves():
+    """Migration 0004 on a pending change stored the old way: the editor's admin POST."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    editor, moderator = make_user("eddie", EDITORS), make_user("mona", MODERATORS)
+    meeting = make_meeting(make_org(), details="Old.")
+    make_participant(meeting, label="Dropped", order=0)
+    post = form_data(login(editor).get(admin_url(meeting, "change")))
+    post.update({"details_en": "From the old form.", "participants-0-DELETE": "on"})
+    version = meeting.version
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("peacetracker", "0003_revisions")])
+    old_apps = executor.loader.project_state([("peacetracker", "0003_revisions")]).apps
+    PendingChange = old_apps.get_model("peacetracker", "PendingChange")
+    PendingChange.objects.create(
+        content_type_id=services._content_type(meeting).pk,
+        object_id=meeting.pk,
+        object_repr=str(meeting),
+        data={key: [str(value)] for key, value in post.items()},
+        changed_fields=["details_en", "participants"],
+        base_version=version - 1,  # the old code raised the live version when it kept a change
+        created_by_id=editor.pk,
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    revision = Revision.objects.get()
+    assert (revision.state, revision.created_by, revision.kind) == ("pending", editor, "change")
+    services.revision_approve(revision, moderator, revision.digest)
+    meeting.refresh_from_db()
+    assert meeting.details == "From the old form."
+    assert not meeting.participants.exists()
