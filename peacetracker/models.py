@@ -154,7 +154,11 @@ class Revision(models.Model):
     base_version = models.PositiveIntegerField(_("based on version"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="revisions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="revisions",
+        help_text=_("Empty for a change proposed by an import run from the command line."),
     )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     note = models.CharField(_("note on this change"), max_length=100, blank=True)

@@ -227,14 +227,15 @@ def item_save(obj, user, note=""):
     return withdrawn
 
 
-def revision_propose(proposed, user, children=None, note=""):
+def revision_propose(proposed, user, children=None, note="", permission_checked=False):
     """Keep a change to published content aside until a moderator approves it; None if nothing changed.
 
     `proposed` is the item with the new values set (unsaved); `children` maps a relation name to its
     proposed rows. The data is checked with the models' own validation now and again when applied.
+    An import, which checks its own permission, passes `permission_checked`.
     """
     model = type(proposed)
-    if not user_can_edit(user, proposed):
+    if not permission_checked and not user_can_edit(user, proposed):
         raise PermissionDenied(_("You cannot edit this item."))
     data = revisions.item_data(proposed, children)
     revisions.validate(data, proposed)
@@ -470,7 +471,7 @@ def moderators_notify(revisions_waiting):
 
 def _notify_editor(revision):
     editor = revision.created_by
-    if not editor.email:
+    if editor is None or not editor.email:
         return
     subject = _("%(item)s: %(state)s") % {"item": revision.object_repr, "state": revision.get_state_display()}
     body = revision.comment or revision.get_state_display()

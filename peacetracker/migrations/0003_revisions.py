@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('comment', models.TextField(blank=True, verbose_name="moderator's comment")),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='contenttypes.contenttype')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(help_text='Empty for a change proposed by an import run from the command line.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='revisions', to=settings.AUTH_USER_MODEL)),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
