@@ -30,8 +30,10 @@ named as the source prints it; one entered without that text is named only if th
 published (with "+ (N)" for unnamed others), and left out otherwise.
 
 CSV: UTF-8 with a byte-order mark (so Excel reads Burmese text), CRLF line ends, one header row. A cell
-that a spreadsheet would run as a formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage
-return) is written with a single quote in front: `=HYPERLINK(…` becomes `'=HYPERLINK(…`.
+that a spreadsheet would run as a formula is written with a single quote in front: `=HYPERLINK(…` becomes
+`'=HYPERLINK(…`. That is a cell starting with a tab or a carriage return, or whose first visible character
+is `=`, `+`, `-`, `@` or a look-alike of one (full-width `＝`, `＋`, `－`, `＠`), after any spaces, line
+breaks or invisible characters (zero-width space and joiners, byte-order mark, word joiner).
 
 JSON: `{"count": N, "columns": [...], "results": [{"<column>": value, …}, …]}` with the same values,
 unescaped; `id` and `number` are numbers, and an empty `number`, `start_date` or `end_date` is null.

@@ -1,7 +1,7 @@
 """Public pages for meetings, agreements, rejected invitations and statements, search, and the home page."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import CharField, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, JsonResponse
@@ -32,6 +32,7 @@ EXPORT_CHUNK_SIZE = 2000
 AGREEMENTS_PER_PAGE = 50
 INVITATIONS_PER_PAGE = 50
 STATEMENTS_PER_PAGE = 50
+LARGEST_OFFSET = 2**63 - 1
 
 
 def participants_prefetch():
@@ -65,7 +66,11 @@ class PageFirstPaginator(Paginator):
     Most filtered lists fit on one page. A full page is counted as usual; its rows are not read twice.
     (Without orphans only: with them, a last page can hold more rows than a page.)
 
-    A count that runs is `quick_count`'s, from the list's own conditions."""
+    A count that runs is `quick_count`'s, from the list's own conditions.
+
+    A page whose rows would start past the largest offset a database takes (a signed 64-bit integer) is
+    refused before any query, as a page past the last: `?page=200000000000000000` is a 404, not an error
+    from the database."""
 
     @cached_property
     def count(self):
@@ -83,6 +88,8 @@ class PageFirstPaginator(Paginator):
         if number < 1:
             return super().page(number)
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page > LARGEST_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if len(rows) == self.per_page:
             return self._get_page(rows, self.validate_number(number), self)
@@ -257,6 +264,10 @@ class AgreementDetailView(PreviewMixin, DetailView):
             .select_related("meeting__organisation")
             .prefetch_related(published_parties_prefetch(), "points", published_citations_prefetch())
         )
+
+    def is_public(self, agreement):
+        # Readers reach only the agreements they may see; staff may also open one that readers cannot.
+        return not self.is_preview_user() or Agreement.objects.published().filter(pk=agreement.pk).exists()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sources=sources_of([self.object]), **kwargs)

@@ -95,7 +95,7 @@ class OrganisationDetailView(PreviewMixin, DetailView):
         agreements = (
             agreements.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
             .order_by("date", "pk")
-            .select_related("meeting")
+            .select_related("meeting__organisation")
             .prefetch_related("points", citations)
         )
         invitations = org.rejected_invitations.published().order_by("date").prefetch_related(citations)

@@ -1,25 +1,47 @@
 """What every data export shares: spreadsheet-safe CSV, streamed, and dates only as precise as known."""
 
 import csv
+import unicodedata
 
 from django.http import HttpResponse, StreamingHttpResponse
 
 from .dates import DatePrecision
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_SIGNS = FORMULA_STARTS[:4]
 BOM = "\ufeff"
 LINES_PER_CHUNK = 500
 
 
+def _unseen(character):
+    """Whitespace, control and format characters (zero-width space, joiners, BOM, word joiner): what a
+    spreadsheet trims or does not show in front of a formula."""
+    return character.isspace() or unicodedata.category(character) in {"Cc", "Cf"}
+
+
+def starts_a_formula(text):
+    """Whether a spreadsheet could run the text as a formula: it starts with a tab or carriage return, or
+    its first visible character is =, +, - or @, or a look-alike of one (full-width "＝", small "﹦"…)."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    for character in text:
+        if "!" <= character <= "~":  # visible ASCII, most cells' first character: its own look-alike
+            return character in FORMULA_SIGNS
+        if not _unseen(character):
+            return unicodedata.normalize("NFKC", character).startswith(FORMULA_SIGNS)
+    return False
+
+
 def spreadsheet_safe(value):
-    """A cell's text, with a leading quote on text a spreadsheet would run as a formula.
+    """A cell's text, with a leading quote on text a spreadsheet would run as a formula; the one rule for
+    every CSV this site writes (`csv_lines`).
 
     Only text is escaped: numbers (a negative longitude) stay numbers.
     """
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return "'" + value if starts_a_formula(value) else value
     return str(value)
 
 

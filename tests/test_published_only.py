@@ -253,6 +253,25 @@ def leak_meeting(base, state, text, organisation=None):
     return meeting
 
 
+def leak_agreement(base, text, meeting, parties):
+    """A published agreement whose every printable text is `text`, with a point and a citation."""
+    agreement = Agreement.objects.create(
+        title=text,
+        kind=Agreement.Kind.BILATERAL,
+        date=LEAK_DATE,
+        date_text=text,
+        meeting=meeting,
+        summary=text,
+        editor_note=text,
+        point_count=1,
+        status=PUBLISHED,
+    )
+    agreement.parties.set(parties)
+    AgreementPoint.objects.create(agreement=agreement, number=1, text=text)
+    Citation.objects.create(source=base.source, content_object=agreement, locator=text)
+    return agreement
+
+
 def person_filters(person):
     return [
         {"participant": person.name},
@@ -394,6 +413,28 @@ def _(base, state, text):
     return Hidden([org.get_absolute_url()])
 
 
+@exposure("organisation-as-only-party")
+def _(base, state, text):
+    """A published agreement, from a published meeting, whose every party is unpublished."""
+    org = leak_organisation(base, state, text)
+    agreement = leak_agreement(base, f"{text} agreement", meeting=base.meeting, parties=[org])
+    return Hidden([org.get_absolute_url()], behind_unpublished_parent_urls=[agreement.get_absolute_url()])
+
+
+@exposure("organisation-meeting-agreement")
+def _(base, state, text):
+    """A published agreement with a published party too, from a published meeting of an unpublished
+    organisation: the meeting answers 404, and so must the agreement; no page may link either."""
+    org = leak_organisation(base, state, text)
+    meeting = leak_meeting(base, PUBLISHED, f"{text} meeting", organisation=org)
+    agreement = leak_agreement(base, f"{text} agreement", meeting=meeting, parties=[org, base.government])
+    return Hidden(
+        [org.get_absolute_url()],
+        behind_unpublished_parent_urls=[meeting.get_absolute_url(), agreement.get_absolute_url()],
+        filters=meeting_filters(text),
+    )
+
+
 # People
 
 
@@ -466,6 +507,19 @@ def _(base, state, text):
     )
     agreement.parties.set([base.org])
     return Hidden([meeting.get_absolute_url()], filters=meeting_filters(text))
+
+
+@exposure("meeting-hiding-agreement")
+def _(base, state, text):
+    """A published agreement of published parties, from an unpublished meeting."""
+    meeting = leak_meeting(base, state, text)
+    parties = [base.org, base.government]
+    agreement = leak_agreement(base, f"{text} agreement", meeting=meeting, parties=parties)
+    return Hidden(
+        [meeting.get_absolute_url()],
+        behind_unpublished_parent_urls=[agreement.get_absolute_url()],
+        filters=meeting_filters(text),
+    )
 
 
 @exposure("agreement")
@@ -725,7 +779,9 @@ def build_world():
     anonymous = Client()
     staff_user = User.objects.create_user("staff", is_staff=True)
     staff_user.user_permissions.set(
-        Permission.objects.filter(codename__in=["view_organisation", "view_person", "view_meeting"])
+        Permission.objects.filter(
+            codename__in=["view_organisation", "view_person", "view_meeting", "view_agreement"]
+        )
     )
     staff = Client()
     staff.force_login(staff_user)
@@ -930,6 +986,15 @@ def test_staff_preview_of_an_unpublished_page_says_it_is_not_public(world):
     }
     assert len(urls) == len(PREVIEW_EXPOSURES) * len(STATES) and failing == {}
     assert all("leak-" in page.body.lower() for page in pages.values())
+
+
+def test_the_sitemap_lists_no_page_readers_cannot_open(world):
+    locations = re.findall(r"<loc>([^<]+)</loc>", world.anonymous["/sitemap.xml"].body)
+    hidden = [
+        url for h in world.hidden.values() for url in h.unpublished_urls + h.behind_unpublished_parent_urls
+    ]
+    listed = [url for url in hidden if any(location.endswith(url) for location in locations)]
+    assert locations and listed == []
 
 
 def test_staff_preview_of_a_meeting_of_an_unpublished_organisation_says_it_is_not_public(world):

@@ -211,6 +211,8 @@ MEETINGS_PER_PAGE = 50
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers check the site's health over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -263,14 +265,20 @@ CONTENT_SECURITY_POLICY = {
 # Every template can make a stored link safe for an href with `|web_url`.
 TEMPLATES[0]["OPTIONS"]["builtins"] = ["peacetracker.templatetags.links"]
 
-# Lock out a username from one address after this many failed logins, for the cool-off time.
-# Behind a proxy every request comes from the proxy's address, so the username is what tells attempts apart.
+# Lock out a username from one client address after this many failed logins, for the cool-off time: the
+# person guessing is locked out, and the account's owner logs in from anywhere else.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
+# The client address behind reverse proxies: DJANGO_TRUSTED_PROXY_COUNT is how many proxies are in front of
+# the site, each appending the address it was reached from to DJANGO_CLIENT_IP_HEADER. Left at 0, every
+# login behind a proxy comes from the proxy's address, and anyone could lock a username out for everyone.
+PEACETRACKER_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+PEACETRACKER_CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "X-Forwarded-For")
+AXES_CLIENT_IP_CALLABLE = "peacetracker.client_ip.client_ip"
 
 # Email: moderators hear what waits for review, editors what became of it. Printed to the console
 # unless an SMTP server is configured (DJANGO_EMAIL_HOST and friends).

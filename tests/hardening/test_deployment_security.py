@@ -102,14 +102,14 @@ def test_production_settings_send_cookies_over_https_only_and_ask_for_hsts():
 def test_production_redirects_plain_http_to_https_and_sends_hsts_over_https():
     output = django_shell(
         "from django.test import Client; c = Client();"
-        " r = c.get('/healthz', HTTP_HOST='example.org'); print(r.status_code, r['Location']);"
+        " r = c.get('/en/meetings/', HTTP_HOST='example.org'); print(r.status_code, r['Location']);"
         " r = c.get('/healthz', HTTP_HOST='example.org', HTTP_X_FORWARDED_PROTO='https');"
         " print(r.status_code, r['Strict-Transport-Security'])",
         **PRODUCTION,
         DATABASE_URL="sqlite:///:memory:",
     )
     first, second = output.splitlines()[-2:]
-    assert first == "301 https://example.org/healthz"
+    assert first == "301 https://example.org/en/meetings/"
     assert second == "200 max-age=31536000; includeSubDomains; preload"
 
 
