@@ -52,3 +52,20 @@ def test_development_defaults_use_sqlite_in_wal_mode(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["sqlite", "wal"]
+
+
+def test_a_web_server_started_with_no_settings_in_its_environment_never_runs_in_debug_mode():
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    load = "import peacetracker.wsgi"
+    result = subprocess.run(
+        [sys.executable, "-c", load], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+    environment["DJANGO_SECRET_KEY"] = "x" * 60
+    check = "import peacetracker.wsgi; from django.conf import settings; print(settings.DEBUG)"
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == "False", result.stderr
