@@ -2,12 +2,14 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from orgs.models import Organisation, Person
 from peacetracker.dates import Dated
 from peacetracker.models import Content
+from peacetracker.moderation import ModeratedQuerySet
 
 
 class Meeting(Dated, Content):
@@ -71,7 +73,7 @@ class Meeting(Dated, Content):
 
     def __str__(self):
         number = f"#{self.number} " if self.number else ""
-        return f"{self.organisation.acronym or self.organisation.name} meeting {number}({self.display_date})"
+        return f"{self.organisation.short_name} meeting {number}({self.display_date})"
 
     def get_absolute_url(self):
         return reverse("negotiations:meeting-detail", kwargs={"pk": self.pk})
@@ -79,6 +81,12 @@ class Meeting(Dated, Content):
     @property
     def location(self):
         return ", ".join(part for part in (self.place, self.region, self.country) if part)
+
+    @property
+    def participant_entries(self):
+        """The participants as the source prints them, in the order they were read (see
+        `MeetingParticipant.printed_entries`)."""
+        return list(MeetingParticipant.printed_entries(self.participants.all()))
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -116,7 +124,10 @@ class MeetingParticipant(models.Model):
         _("people"),
         null=True,
         blank=True,
-        help_text=_('How many people this entry stands for ("4 from UNFC").'),
+        help_text=_(
+            'How many people this entry stands for ("4 from UNFC"); 0 where the source says no one sat for '
+            'this side ("NA").'
+        ),
     )
     unnamed_others = models.PositiveSmallIntegerField(
         _("unnamed others"), null=True, blank=True, help_text=_('"+ (4)" in the source.')
@@ -158,12 +169,50 @@ class MeetingParticipant(models.Model):
             self.label,
             person=str(self.person) if self.person_id and self.person.is_published else "",
             body=str(self.body) if self.body_id and self.body.is_published else "",
+            headcount=self.headcount,
         )
 
     @staticmethod
-    def public_name_of(label, person="", body=""):
-        """The label as published, else the (published) person's, else the (published) body's name."""
+    def public_name_of(label, person="", body="", headcount=None):
+        """The label as published, else the (published) person's, else the (published) body's name; an
+        entry standing for no one (the source's "NA") says so, with what the source prints."""
+        if headcount == 0:
+            if label:
+                return gettext("not applicable (as printed: {label})").format(label=label)
+            return gettext("not applicable")
         return label or person or body
+
+    @staticmethod
+    def printed_entries(participants, key=lambda participant: (participant.side, participant.label)):
+        """The participants as the source prints them: those of one side under the same label are one
+        entry ("UPWC – MPC" stands for two bodies), given once, as its first participant. `key` gives a
+        participant's side (or anything that sets its entries apart) and its label as shown."""
+        seen = set()
+        for participant in participants:
+            side, label = key(participant)
+            if label:
+                if (side, label) in seen:
+                    continue
+                seen.add((side, label))
+            yield participant
+
+
+class AgreementQuerySet(ModeratedQuerySet):
+    def published(self):
+        """The agreements readers may see: published, from a meeting readers may see (published, of a
+        published organisation) or from none, and naming a published party or none. Every public page,
+        search, the sitemap and the filters read agreements through this."""
+        published = Content.Status.PUBLISHED
+        parties = Agreement.parties.through.objects.filter(agreement=models.OuterRef("pk"))
+        return (
+            super()
+            .published()
+            .filter(
+                models.Q(meeting__isnull=True)
+                | models.Q(meeting__status=published, meeting__organisation__status=published),
+                models.Exists(parties.filter(organisation__status=published)) | ~models.Exists(parties),
+            )
+        )
 
 
 class Agreement(Dated, Content):
@@ -188,6 +237,8 @@ class Agreement(Dated, Content):
         blank=True,
         help_text=_("The number of points the source says it has, even if not all are listed."),
     )
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]
@@ -277,6 +328,11 @@ class Statement(Dated, Content):
 
     def get_absolute_url(self):
         return self.organisation.get_absolute_url() + f"#statement-{self.pk}"
+
+    @property
+    def shows_quote(self):
+        """Whether the quotation is shown apart: not when the summary already quotes it."""
+        return bool(self.quote) and self.quote not in self.summary
 
 
 class Development(Dated, Content):

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import CharField, Exists, F, OuterRef, Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
@@ -121,6 +123,7 @@ def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
 MEETING_COLUMNS = ("pk", "number", "date", "end_date", "date_precision", "date_text", "format", "outcome")
 LIST_TRANSLATED = ("place", "region", "country", "location_text", "organisation__name")
 REPRESENTING = (MeetingParticipant.Side.ORGANISATION, MeetingParticipant.Side.GOVERNMENT)
+SIDES_SEPARATOR = " · "
 
 
 def meeting_values(meetings, translated):
@@ -162,8 +165,8 @@ def complete_list_rows(rows):
     columns = shown_columns(*LIST_TRANSLATED)
     location = [columns["place"], columns["region"], columns["country"]]
     for row in rows:
-        row["organisation"] = (
-            row["organisation__acronym"] or shown_text(row, columns["organisation__name"])[0]
+        row["organisation"] = Organisation.short_name_of(
+            shown_text(row, columns["organisation__name"])[0], row["organisation__acronym"]
         )
         row["location"] = ", ".join(text for text in (shown_text(row, part)[0] for part in location) if text)
         row["location_text"], row["location_text_fallback"] = shown_text(row, columns["location_text"])
@@ -191,6 +194,7 @@ def _participant_columns(participants):
             "meeting_id",
             "side",
             "unnamed_others",
+            "headcount",
             "person__status",
             "body__status",
             "body__acronym",
@@ -205,7 +209,12 @@ def _participant_columns(participants):
 
 
 def _side_order(row):
-    return SIDE_ORDER.get(row[1], len(SIDE_ORDER)), row[10], row[11]
+    return SIDE_ORDER.get(row[1], len(SIDE_ORDER)), row[11], row[12]
+
+
+def _entry_key(row):
+    """A row's meeting and side, and its label as shown: what `printed_entries` groups by."""
+    return (row[0], row[1]), row[7] or ""
 
 
 def public_participant_names(meeting_ids):
@@ -220,10 +229,12 @@ def public_participant_names(meeting_ids):
 
 def _participant_names(rows):
     names = {}
+    entries = MeetingParticipant.printed_entries(sorted(rows, key=_side_order), key=_entry_key)
     for (
         meeting_id,
         side,
         unnamed_others,
+        headcount,
         person_status,
         body_status,
         body_acronym,
@@ -233,11 +244,11 @@ def _participant_names(rows):
         body,
         _order,
         _pk,
-    ) in sorted(rows, key=_side_order):
+    ) in entries:
         # A text empty in every language is NULL here (see `as_shown`).
         person = Person.display_name(honorific or "", person or "") if person_status == PUBLISHED else ""
         body = Organisation.display_name(body or "", body_acronym) if body_status == PUBLISHED else ""
-        name = MeetingParticipant.public_name_of(label or "", person=person, body=body)
+        name = MeetingParticipant.public_name_of(label or "", person=person, body=body, headcount=headcount)
         if name and unnamed_others and not label:
             name = f"{name} + ({unnamed_others})"
         if name:
@@ -247,7 +258,8 @@ def _participant_names(rows):
 
 def list_representatives(meeting_ids):
     """{meeting id: what the list shows as its representatives}: its organisation's and government's
-    participants as `public_participant_names` names them, joined by "; ".
+    participants as `public_participant_names` names them, each side's joined by "; " after the side's
+    name ("Organisation side: …; … · Government side: …").
 
     Read from one map of every meeting's, worked out once per content generation and language and
     shared by the workers (`generation_cached`, as the organisations' columns are), rather than by a
@@ -271,6 +283,16 @@ def _every_meetings_representatives():
 
 
 def _representatives(names, meeting_ids):
-    return {
-        pk: "; ".join(name for side, name in names.get(pk, ()) if side in REPRESENTING) for pk in meeting_ids
-    }
+    labels = {side: capfirst(MeetingParticipant.Side(side).label) for side in REPRESENTING}
+    representatives = {}
+    for pk in meeting_ids:
+        by_side = {side: [] for side in REPRESENTING}
+        for side, name in names.get(pk, ()):
+            if side in by_side:
+                by_side[side].append(name)
+        representatives[pk] = SIDES_SEPARATOR.join(
+            gettext("{side}: {names}").format(side=labels[side], names="; ".join(side_names))
+            for side, side_names in by_side.items()
+            if side_names
+        )
+    return representatives

@@ -139,6 +139,9 @@ class _BarSpec:
     label: str = ""
     partial: bool = False
     figure_id: int | None = None
+    opponent: str = ""  # "against …", on the first bar of those against one opponent
+    details: str = ""  # the label without the opponent: who claims it, "as of" a date
+    run: int = 0  # which opponent's bars this is one of
 
 
 @dataclass(frozen=True)
@@ -214,21 +217,31 @@ def _figure_chart(figures):
 
 
 def _year_specs(figures):
-    """A year's figures, those against the same opponent next to each other, disputed ones included."""
+    """A year's figures, those against the same opponent next to each other, disputed ones included; where
+    the year has several opponents, each is named once, on the first of its bars."""
     opponents = list(dict.fromkeys(_opponent_key(figure) for figure in figures))
     ordered = sorted(figures, key=lambda f: (opponents.index(_opponent_key(f)), f.is_partial, f.pk or 0))
     name_opponent = len(opponents) > 1
-    return tuple(
-        _BarSpec(
-            value=figure.count,
-            high=figure.count_high,
-            value_text=_value_text(figure),
-            label=_label(figure, name_opponent),
-            partial=figure.is_partial,
-            figure_id=figure.pk,
+    specs = []
+    for figure in ordered:
+        run = opponents.index(_opponent_key(figure))
+        first_of_run = not specs or specs[-1].run != run
+        opponent = _opponent_phrase(figure) if name_opponent and first_of_run else ""
+        details = _details(figure)
+        specs.append(
+            _BarSpec(
+                value=figure.count,
+                high=figure.count_high,
+                value_text=_value_text(figure),
+                label=", ".join(part for part in (opponent, details) if part),
+                partial=figure.is_partial,
+                figure_id=figure.pk,
+                opponent=opponent,
+                details=details,
+                run=run,
+            )
         )
-        for figure in ordered
-    )
+    return tuple(specs)
 
 
 def _opponent_key(figure):
@@ -239,7 +252,7 @@ def _opponent_key(figure):
 
 def _published_name(organisation):
     if organisation is not None and organisation.is_published:
-        return organisation.acronym or organisation.name
+        return organisation.short_name
     return ""
 
 
@@ -257,15 +270,17 @@ def claimant_label(figure):
     return _published_name(figure.claimed_by) if figure.claimed_by_id else ""
 
 
-def _label(figure, name_opponent):
+def _opponent_phrase(figure):
+    opponent = opponent_label(figure)
+    return (
+        gettext("against {opponent}").format(opponent=opponent)
+        if opponent
+        else gettext("opponent not stated")
+    )
+
+
+def _details(figure):
     parts = []
-    if name_opponent:
-        opponent = opponent_label(figure)
-        parts.append(
-            gettext("against {opponent}").format(opponent=opponent)
-            if opponent
-            else gettext("opponent not stated")
-        )
     claimant = claimant_label(figure)
     if claimant:
         parts.append(gettext("according to {claimant}").format(claimant=claimant))
@@ -294,11 +309,22 @@ def _describe(items):
         if isinstance(item, _Gap):
             sentences.append(f"{item.text}.")
             continue
-        reports = "; ".join(
-            f"{spec.value_text}{' ' + spec.label if spec.label else ''}" for spec in item.specs
-        )
+        runs = {}
+        for spec in item.specs:
+            runs.setdefault(spec.run, []).append(spec)
+        reports = "; ".join(_describe_run(specs) for specs in runs.values())
         sentences.append(f"{digits_localize(str(item.year))}: {reports}.")
     return " ".join(sentences)
+
+
+def _describe_run(specs):
+    """One opponent's figures of a year: named once, each figure with its own claimant and date."""
+    figures = [f"{spec.value_text}{' ' + spec.details if spec.details else ''}" for spec in specs]
+    if not specs[0].opponent:
+        return "; ".join(figures)
+    if len(figures) == 1:
+        return f"{figures[0]} {specs[0].opponent}"
+    return gettext("{opponent}: {figures}").format(opponent=specs[0].opponent, figures=" / ".join(figures))
 
 
 def nice_scale(largest):

@@ -91,15 +91,49 @@ class Organisation(Content):
         ]
 
     def __str__(self):
-        return self.display_name(self.name, self.acronym)
+        return self.full_name
 
     def get_absolute_url(self):
         return reverse("orgs:organisation-detail", kwargs={"slug": self.slug})
 
     @staticmethod
     def display_name(name, acronym):
-        """How an organisation is named on pages and in data: "Name (ACRONYM)"."""
-        return f"{name} ({acronym})" if acronym else name
+        """How an organisation is named in full on pages and in data: "Name (ACRONYM)", or the name alone
+        where there is no acronym or the acronym is the name ("UPWC", never "UPWC (UPWC)")."""
+        shown = Organisation.acronym_after(name, acronym)
+        return f"{name} ({shown})" if shown else name
+
+    @staticmethod
+    def acronym_after(name, acronym):
+        """The acronym to write after the name: none where it would only repeat the name."""
+        return acronym if acronym != name else ""
+
+    @staticmethod
+    def short_name_of(name, acronym):
+        """How an organisation is named where space is short: its acronym, else its name."""
+        return acronym or name
+
+    @property
+    def full_name(self):
+        """The name and the acronym, in the reader's language: see `display_name`."""
+        return self.display_name(self.name, self.acronym)
+
+    @property
+    def short_name(self):
+        """The acronym, else the name in the reader's language."""
+        return self.short_name_of(self.name, self.acronym)
+
+    @property
+    def shown_acronym(self):
+        """The acronym to write after the name where the name is set apart (a link, another language)."""
+        return self.acronym_after(self.name, self.acronym)
+
+    @property
+    def name_with_armed_wing(self):
+        """The profile's full name: "Organisation / Armed wing (ACRONYM)"."""
+        return self.display_name(
+            " / ".join(part for part in (self.name, self.armed_wing) if part), self.acronym
+        )
 
     @property
     def display_founded(self):
@@ -224,7 +258,7 @@ class Role(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person}, {self.title}, {self.organisation.acronym or self.organisation.name}"
+        return f"{self.person}, {self.title}, {self.organisation.short_name}"
 
     def get_absolute_url(self):
         return self.person.get_absolute_url()
@@ -275,7 +309,7 @@ class AllianceMembership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.member.acronym or self.member.name} in {self.alliance.acronym or self.alliance.name}"
+        return f"{self.member.short_name} in {self.alliance.short_name}"
 
     def get_absolute_url(self):
         return self.member.get_absolute_url()
@@ -372,7 +406,8 @@ class TeamMember(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["team", "side", "order"]
+        # The order the source prints the members in, whatever side they sit for.
+        ordering = ["team", "order", "pk"]
 
     def __str__(self):
         return f"{self.person} ({self.team})"
@@ -431,9 +466,15 @@ class ClashFigure(Content):
     )
     claimed_by_text = models.CharField(_("claimed by as published"), max_length=200, blank=True)
     printed_as = models.TextField(_("as published"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("Where the source prints the figure: a year's figures are listed in this order."),
+    )
 
     class Meta:
-        ordering = ["organisation", "year", "kind", "pk"]
+        # By year, undated figures last, then in the order the source prints them.
+        ordering = ["organisation", models.F("year").asc(nulls_last=True), "order", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(count_high__isnull=True)
@@ -444,9 +485,7 @@ class ClashFigure(Content):
 
     def __str__(self):
         who = self.claimed_by_text or "unattributed"
-        return (
-            f"{self.organisation.acronym or self.organisation.name}: {self.printed_as or self.kind} ({who})"
-        )
+        return f"{self.organisation.short_name}: {self.printed_as or self.kind} ({who})"
 
     def get_absolute_url(self):
         return self.organisation.get_absolute_url() + "#clashes"

@@ -78,6 +78,40 @@ def test_filtering_by_location_ruili_gives_the_six_ruili_meetings(client, seed):
     assert sorted(m["number"] for m in response.context["object_list"]) == [5, 6, 7, 11, 12, 13]
 
 
+MYITKYINA = [14, 15, 16, 17, 18, 19, 20, 21, 22]
+
+
+@pytest.mark.parametrize(
+    ("params", "numbers"),
+    [
+        # Read off the seed page's meetings table. Changed by issue 17: Thailand (+ Bangkok), Myanmar and
+        # Kachin (+ Maija Yang's 9 and 10), Thein Zaw (he sent the KNCA reps; he is not placed at meeting 1).
+        ({"country": "China"}, [5, 6, 7, 11, 12, 13]),
+        ({"country": "Thailand"}, [4, 8, 23]),
+        ({"country": "Myanmar"}, [1, 2, 3, 9, 10, *MYITKYINA]),
+        ({"location": "Kachin"}, [1, 2, 3, 9, 10, *MYITKYINA]),
+        ({"location": "Myitkyina"}, MYITKYINA),
+        ({"location": "Maija Yang"}, [9, 10]),
+        ({"location": "Bangkok"}, [23]),
+        ({"year": "2011"}, [1, 2, 3, 4, 5]),
+        ({"year": "2012"}, [6, 7, 8, 9, 10, 11]),
+        ({"year": "2013"}, [12, 13, 14, 15, 16, 17]),
+        ({"year": "2014"}, [18, 19, 20, 21, 22, 23]),
+        ({"participant": "Aung Min"}, [4, 8, 9, 10, 11, 12, 13, 14, 15]),
+        ({"participant": "Sumlut Gam"}, [5, 6, 7, 9, 10, 11, 12, 13, 14, 15]),
+        ({"participant": "Than Aung"}, [2, 3, 20, 21, 22]),
+        ({"participant": "Thein Zaw"}, []),
+        ({"participant": "MPC"}, [16, 17]),
+        ({"participant": "UPWC"}, [17, 18, 19]),
+    ],
+)
+def test_meeting_filters_give_the_meetings_the_seed_page_lists(client, seed, params, numbers):
+    response = client.get("/en/meetings/export.json", params)
+    assert sorted(row["number"] for row in response.json()["results"]) == numbers
+    page = client.get("/en/meetings/", params).content.decode()
+    assert f"{len(numbers)} meeting{'' if len(numbers) == 1 else 's'} found." in page
+
+
 def test_meeting_detail_shows_the_seven_points_of_may_2013(client, seed):
     meeting = Meeting.objects.get(organisation__slug="kio-kia", number=14)
     page = client.get(meeting.get_absolute_url()).content.decode()
