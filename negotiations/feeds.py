@@ -43,7 +43,8 @@ class LatestStatementsFeed(Feed):
         if item.speaker and item.speaker.is_published:
             facts.append(str(item.speaker))
         parts = [format_html("<p>{}</p>", " · ".join(str(fact) for fact in facts))]
-        parts += [format_html("<p>{}</p>", text) for text in (item.summary, item.quote) if text]
+        shown = (item.summary, item.quote if item.shows_quote else "")
+        parts += [format_html("<p>{}</p>", text) for text in shown if text]
         return format_html_join("", "{}", ((part,) for part in parts))
 
     def item_author_name(self, item):

@@ -314,3 +314,15 @@ def test_an_acled_file_with_acleds_actor_names_matches_the_seed_organisations(cl
     assert {row["actor2"]: row["actor2_organisation"] for row in exported_rows} == {
         f"Military Forces of Myanmar {period}": "myanmar-military" for period in periods
     }
+
+
+def test_the_feed_quotes_each_statement_once(client, seed):
+    import html
+
+    from negotiations.models import Statement
+
+    feed = html.unescape(html.unescape(client.get("/en/statements/feed/").content.decode()))
+    quoted = [s for s in Statement.objects.published() if s.quote and not s.shows_quote]
+    assert quoted, "the seed has a statement whose summary already quotes it"
+    for statement in quoted:
+        assert feed.count(statement.quote) == 1
