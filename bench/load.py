@@ -304,7 +304,7 @@ def main():
     say(f"Generating the synthetic dataset at scale {args.scale:g}")
     manage(
         environment, "shell", "-c",
-        f"from negotiations.synthetic import synthetic_generate; synthetic_generate({args.scale!r})",
+        f"from bench.synthetic import synthetic_generate; synthetic_generate({args.scale!r})",
     )  # fmt: skip
     setup = SETUP_SCRIPT.format(username=EDITOR[0], password=EDITOR[1])
     meeting_pk = int(manage(environment, "shell", "-c", setup, capture=True).strip().splitlines()[-1])

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
+from bench.synthetic import SIZES, scaled_sizes, synthetic_generate
 from negotiations.models import Agreement, Meeting, MeetingParticipant, Statement
-from negotiations.synthetic import SIZES, scaled_sizes, synthetic_generate
 from orgs.models import ClashEvent, Organisation, Person
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from negotiations.synthetic import SIZES, synthetic_generate
+from bench.synthetic import SIZES, synthetic_generate
 from orgs.models import Organisation
 
 # Set for the re-run of this command that has the target file as its default database.

@@ -14,6 +14,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, transaction
 from django.utils import timezone
 
+from negotiations.models import (
+    Agreement,
+    AgreementPoint,
+    Development,
+    Meeting,
+    MeetingParticipant,
+    RejectedInvitation,
+    Statement,
+)
 from orgs.models import (
     AllianceMembership,
     ClashEvent,
@@ -31,16 +40,6 @@ from orgs.models import (
 from peacetracker.cache import cache_generation_bump
 from peacetracker.dates import DatePrecision
 from peacetracker.models import Citation, Source
-
-from .models import (
-    Agreement,
-    AgreementPoint,
-    Development,
-    Meeting,
-    MeetingParticipant,
-    RejectedInvitation,
-    Statement,
-)
 
 # The sizes at scale 1.0; smaller scales keep a floor so that every kind of row still exists.
 SIZES = {
