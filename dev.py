@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Everyday commands with nothing but Python 3.11+: `python3 dev.py run` and `python3 dev.py test`."""
 
+import contextlib
 import hashlib
 import os
+import signal
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -50,11 +53,67 @@ def cmd_setup():
     manage("load_seed")
 
 
+def site_commands():
+    """The site and its background worker (large imports and checks), as `dev.py run` starts them."""
+    return [
+        [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"],
+        [str(PYTHON), "manage.py", "db_worker"],
+    ]
+
+
+def signal_group(process, signum):
+    """Send a signal to a process and to every process it started (its process group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signum)
+
+
+def stop(process, grace=10):
+    """Stop a process started by `run_together`, with whatever it started (runserver's reloader), as Ctrl-C
+    would; kill them if they have not stopped after `grace` seconds."""
+    if os.name == "nt":
+        process.terminate()
+    else:
+        signal_group(process, signal.SIGINT)
+    try:
+        process.wait(timeout=grace)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        if os.name == "nt":
+            process.kill()
+        else:
+            signal_group(process, signal.SIGKILL)
+        process.wait()
+
+
+def run_together(commands, grace=10):
+    """Run commands side by side until one of them exits or Ctrl-C is pressed, then stop them all; the
+    exit status of the first to exit (130 on Ctrl-C)."""
+    # Each in a process group of its own, so that stopping one also stops the processes it started.
+    options = {"start_new_session": True} if os.name != "nt" else {}
+    processes = []
+    status = 130
+    try:
+        for command in commands:
+            processes.append(subprocess.Popen(command, cwd=ROOT, **options))
+        while True:
+            exited = [p for p in processes if p.poll() is not None]
+            if exited:
+                status = exited[0].returncode
+                break
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        status = 130
+    finally:
+        for process in processes:
+            stop(process, grace)
+    return status
+
+
 def cmd_run():
     cmd_setup()
     say("Starting the site on http://127.0.0.1:8000/ (admin: http://127.0.0.1:8000/admin/)")
+    say("Starting the background worker for large imports (manage.py db_worker); Ctrl-C stops both")
     print("    Create an admin account with: python3 dev.py manage createsuperuser", flush=True)
-    manage("runserver", "127.0.0.1:8000")
+    sys.exit(run_together(site_commands()))
 
 
 def cmd_test(*pytest_args):

@@ -1,9 +1,10 @@
 """The anonymous readers' page cache, retired at once in every worker when any editorial content changes.
 
 Every cached page is stored under the content generation current when its request began; any write to
-editorial content replaces that generation in the shared cache with a new random number, so every
-worker stops finding the old pages on its next request. Random rather than incremented, so that two
-workers bumping at once can never leave the old value in place.
+editorial content replaces that generation with a new random number, so every worker stops finding the
+old pages on its next request. Random rather than incremented, so that two workers bumping at once can
+never leave the old value in place. The generation is kept in the state cache (the "state" alias), which
+readers' pages never write to, so that no flood of pages can evict it.
 """
 
 import contextlib
@@ -31,6 +32,12 @@ def page_cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
 
+def state_cache():
+    """The shared cache of small working state (the content generation, import progress and heartbeats),
+    apart from the pages; settings without a "state" cache keep it in the page cache."""
+    return caches["state"] if "state" in settings.CACHES else page_cache()
+
+
 # Within a reader's request (`PageCacheMiddleware`), a one-item list holding the generation once it has
 # been read: the request reads several lists kept per generation, and each read of the generation is a
 # trip to the shared cache.
@@ -43,7 +50,7 @@ def cache_generation():
     kept = _request_generation.get()
     if kept is not None and kept[0] is not None:
         return kept[0]
-    cache = page_cache()
+    cache = state_cache()
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, secrets.randbits(63), timeout=None)
@@ -55,7 +62,7 @@ def cache_generation():
 
 def cache_generation_bump():
     """Retire every cached page in every worker; bulk writes that send no signals (imports) call this."""
-    page_cache().set(GENERATION_KEY, secrets.randbits(63), timeout=None)
+    state_cache().set(GENERATION_KEY, secrets.randbits(63), timeout=None)
 
 
 # Values of generation_cached already read by this process, by their full key (which holds the generation).

@@ -15,10 +15,10 @@ from django.utils.cache import patch_vary_headers
 
 from negotiations.models import Meeting
 from peacetracker.cache import GENERATION_KEY, PageCacheMiddleware, cache_generation, cache_generation_bump
-from peacetracker.cache import page_cache as page_generation_cache
+from peacetracker.cache import state_cache as page_generation_cache
 from peacetracker.roles import MODERATORS
 from peacetracker.services import moderation_transition
-from peacetracker.settings.base import env_cache
+from peacetracker.settings.base import env_caches
 from tests.factories import make_agreement, make_meeting, make_org, make_participant
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_writes_inside_a_transaction_bump_again_once_on_commit(django_capture_on
 
 def test_a_bump_from_another_process_retires_this_workers_pages(client, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("DJANGO_CACHE_URL", f"file://{tmp_path}")
-    settings.CACHES = {"default": env_cache("DJANGO_CACHE_URL", tmp_path)}
+    settings.CACHES = env_caches()
     make_org()
     client.get("/en/organisations/")
     assert client.get("/en/organisations/")["X-Cache"] == "HIT"

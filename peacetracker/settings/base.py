@@ -147,30 +147,25 @@ def env_cache(name, default_dir):
     return {**backend, "TIMEOUT": 600, "KEY_PREFIX": "peacetracker"}
 
 
-# Shared by every worker, so that publishing retires cached pages everywhere at once.
-CACHES = {"default": env_cache("DJANGO_CACHE_URL", BASE_DIR / ".cache")}
+def env_caches():
+    """The page cache (DJANGO_CACHE_URL) and the state cache (DJANGO_STATE_CACHE_URL, else beside it)."""
+    page = env_cache("DJANGO_CACHE_URL", BASE_DIR / ".cache")
+    if os.environ.get("DJANGO_STATE_CACHE_URL"):
+        state = env_cache("DJANGO_STATE_CACHE_URL", BASE_DIR / ".cache" / "state")
+    elif page["BACKEND"].endswith("FileBasedCache"):
+        state = {**page, "LOCATION": str(Path(page["LOCATION"]) / "state")}
+    else:
+        state = {**page, "LOCATION": page.get("LOCATION", "state")}
+    return {"default": page, "state": {**state, "KEY_PREFIX": "peacetracker-state"}}
 
 
-def state_cache_beside(page):
-    """The state cache when DJANGO_STATE_CACHE_URL is unset: the page cache's kind, apart from its pages."""
-    if page["BACKEND"].endswith("FileBasedCache"):
-        return {**page, "LOCATION": str(Path(page["LOCATION"]) / "state")}
-    return {**page, "LOCATION": page.get("LOCATION", "state")}
-
-
-# The working state every worker shares (the content generation, import progress and heartbeats) in a
-# cache of its own, which readers' pages never write to, so that no flood of unique pages evicts it. In
+# Shared by every worker, so that publishing retires cached pages everywhere at once. The working state
+# every worker shares (the content generation, import progress and heartbeats) is in a cache of its own,
+# "state", which readers' pages never write to, so that no flood of unique pages can evict it. In
 # production give it its own Redis (not evicting: maxmemory-policy noeviction) or a folder every worker
 # shares, with DJANGO_STATE_CACHE_URL; unset, it is a "state" folder inside the page cache's folder, or
 # the page cache's Redis under its own key prefix.
-CACHES["state"] = {
-    **(
-        env_cache("DJANGO_STATE_CACHE_URL", BASE_DIR / ".cache" / "state")
-        if os.environ.get("DJANGO_STATE_CACHE_URL")
-        else state_cache_beside(CACHES["default"])
-    ),
-    "KEY_PREFIX": "peacetracker-state",
-}
+CACHES = env_caches()
 PAGE_CACHE = env_bool("PEACETRACKER_PAGE_CACHE", True)
 
 AUTHENTICATION_BACKENDS = [

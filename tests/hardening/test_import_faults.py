@@ -10,7 +10,6 @@ import time
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import connection
 from django.test import Client
@@ -22,6 +21,7 @@ from imports.models import ImportBatch
 from imports.services import PROGRESS_KEY, import_batch_create
 from imports.tasks import import_batch_task
 from orgs.models import ClashEvent
+from peacetracker.cache import state_cache
 from tests.hardening.people import make_role_user
 from tests.imports.files import acled_file, acled_row
 
@@ -86,6 +86,7 @@ def worker_env(db, tmp_path):
         "DJANGO_SETTINGS_MODULE": "peacetracker.settings",
         "DATABASE_URL": url,
         "DJANGO_CACHE_URL": f"file://{tmp_path / 'cache'}",
+        "PEACETRACKER_IMPORT_UPLOAD_DIR": str(tmp_path / "uploads"),
         "PEACETRACKER_IMPORT_STALE_SECONDS": str(STALE_SECONDS),
     }
     migrated = manage(env, "migrate", "--no-input")
@@ -104,8 +105,8 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_file_imports_again_to
     queued = manage(worker_env, "shell", "--no-imports", "-c", QUEUE.format(path=str(path)))
     assert queued.returncode == 0, queued.stderr
     batch_pk = int(queued.stdout)
-    # The worker's own view of progress: the shared cache, which the import's transaction does not hide.
-    progress = FileBasedCache(str(tmp_path / "cache"), {"KEY_PREFIX": "peacetracker"})
+    # The worker's own view of progress: the state cache (the "state" folder beside the page cache's files).
+    progress = FileBasedCache(str(tmp_path / "cache" / "state"), {"KEY_PREFIX": "peacetracker-state"})
 
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"],
@@ -139,7 +140,7 @@ def test_a_worker_killed_mid_import_writes_nothing_and_the_file_imports_again_to
     rerun = manage(worker_env, "import_clashes", str(path))
     assert rerun.returncode == 0, rerun.stderr
     assert f"Import batch {batch_pk} (acled-large.csv) was interrupted" in rerun.stdout
-    assert f"importing it again as batch {batch_pk}" in rerun.stdout
+    assert f"importing it again as batch {batch_pk}, resuming after the " in rerun.stdout
     assert f"{ROWS} rows read: {ROWS} new, 0 updated, 0 unchanged, 0 invalid." in rerun.stdout
     assert f"Imported as batch {batch_pk}." in rerun.stdout
     assert state_of(worker_env) == {"events": ROWS, "batches": [[batch_pk, "done", ROWS]]}
@@ -155,7 +156,7 @@ def interrupted_batch(db, settings):
     ImportBatch.objects.filter(pk=batch.pk).update(
         state=ImportBatch.State.RUNNING, started_at=started, rows_total=3
     )
-    cache.set(PROGRESS_KEY.format(batch.pk), 2)
+    state_cache().set(PROGRESS_KEY.format(batch.pk), 2)
     client = Client()
     client.force_login(officer)
     return batch, client

@@ -1,9 +1,6 @@
 """The admin import: upload, preview, confirm; who may do it; the batch page, its progress and rollback."""
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django_tasks import default_task_backend
 
@@ -11,46 +8,12 @@ from imports.models import ImportBatch
 from imports.tasks import import_batch_task
 from orgs.models import ClashEvent, ClashFigure
 from peacetracker.models import ModerationEvent
-from peacetracker.roles import DATA_OFFICERS, EDITORS, MODERATORS
+from peacetracker.roles import EDITORS
 
+from .admin_steps import CONFIRM_URL, IMPORT_URL, confirm, upload, user_in
 from .files import acled_file, acled_row, tallies_file
 
 pytestmark = pytest.mark.django_db
-
-IMPORT_URL = "admin:orgs_clashevent_import"
-CONFIRM_URL = "admin:orgs_clashevent_process_import"
-
-
-def user_in(group, name):
-    user = User.objects.create_user(name, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return user, client
-
-
-@pytest.fixture
-def officer():
-    return user_in(DATA_OFFICERS, "dora")
-
-
-@pytest.fixture
-def moderator():
-    return user_in(MODERATORS, "mona")
-
-
-def upload(client, data, strict=False, url=IMPORT_URL):
-    payload = {"format": "0", "resource": "0", "import_file": SimpleUploadedFile("events.csv", data)}
-    if strict:
-        payload["strict"] = "on"
-    return client.post(reverse(url), payload)
-
-
-def confirm(client, preview, url=CONFIRM_URL):
-    form = preview.context["confirm_form"]
-    data = {name: form.initial.get(name, "") for name in form.fields}
-    data["strict"] = "on" if data.get("strict") else ""
-    return client.post(reverse(url), data)
 
 
 def test_officer_previews_then_confirms_an_import(orgs, officer):

@@ -21,7 +21,12 @@ pytestmark = pytest.mark.django_db
 def site_environment(database):
     """The site run as a separate process on its own SQLite file, whatever database the suite uses."""
     env = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
-    return {**env, "PEACETRACKER_SQLITE_PATH": str(database), "DJANGO_CACHE_URL": "locmem://"}
+    return {
+        **env,
+        "PEACETRACKER_SQLITE_PATH": str(database),
+        "DJANGO_CACHE_URL": "locmem://",
+        "PEACETRACKER_IMPORT_UPLOAD_DIR": str(database.parent / "uploads"),
+    }
 
 
 def write(tmp_path, data, name="events.csv"):

@@ -14,7 +14,7 @@ from imports.services import import_batch_create, import_batch_rollback, import_
 from orgs.exports import ACLED_COLUMNS
 from orgs.models import ClashEvent, ClashFigure
 from peacetracker.cache import cache_generation
-from peacetracker.models import ModerationEvent, Source
+from peacetracker.models import ModerationEvent, Revision, Source
 from peacetracker.roles import MODERATORS
 
 from .files import BURMESE_NOTE, acled_file, acled_row, tallies_file
@@ -237,7 +237,9 @@ def test_tallies_batch_rolls_back_figures_sources_and_restored_counts(orgs):
     batch, report = run(data, fmt="tallies")
     assert (report.created, report.updated) == (1, 1)
     existing.refresh_from_db()
-    assert (existing.count, existing.status) == (140, "in_review")
+    # A published figure is not overwritten: the import proposes a change for a moderator.
+    assert (existing.count, existing.status) == (138, "published")
+    assert Revision.objects.get(object_id=existing.pk).data["fields"]["count"] == "140"
     assert Source.objects.get().url == "https://example.org/report"
 
     moderator = User.objects.create_user("mona", is_staff=True)
@@ -247,3 +249,32 @@ def test_tallies_batch_rolls_back_figures_sources_and_restored_counts(orgs):
     assert (existing.count, existing.status) == (138, "published")
     assert list(ClashFigure.objects.all()) == [existing]
     assert not Source.objects.exists()
+
+
+def test_a_tallies_row_cannot_unpublish_or_overwrite_a_published_figure(orgs, client):
+    """Finding 5: one row matching the disputed 2012 figure made it vanish from the public site."""
+    from peacetracker import services
+
+    kia, military = orgs
+    figure = ClashFigure.objects.create(
+        organisation=kia, kind="clashes", year=2012, count=2400, claimed_by_text="KIO", status="published"
+    )
+    officer = User.objects.create_user("dora", is_staff=True)
+    batch = import_batch_create(
+        tallies_file([{"organisation": "KIA", "year": "2012", "count": "1", "claimed_by": "KIO"}]),
+        "t.csv",
+        "tallies",
+        user=officer,
+    )
+    import_batch_run(batch)
+    figure.refresh_from_db()
+    assert (figure.count, figure.status) == (2400, "published")
+    assert "2,400" in client.get("/en/clashes/").text
+
+    revision = Revision.objects.get(object_id=figure.pk, state="pending")
+    assert revision.created_by == officer
+    moderator = User.objects.create_user("mona", is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATORS))
+    services.revision_approve(revision, moderator, revision.digest)
+    figure.refresh_from_db()
+    assert (figure.count, figure.status) == (1, "published")

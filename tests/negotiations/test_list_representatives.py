@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from negotiations.selectors import REPRESENTING, list_representatives, public_participant_names
 from orgs.models import Organisation
-from peacetracker.cache import GENERATION_KEY, cache_generation, page_cache
+from peacetracker.cache import GENERATION_KEY, cache_generation, state_cache
 from peacetracker.roles import EDITORS, MODERATORS
 from peacetracker.services import moderation_transition
 from tests.admin_forms import decide, form_data, form_errors
@@ -49,14 +49,14 @@ def test_a_participant_added_to_a_published_meeting_appears_and_disappears_once_
     other = make_meeting(number=2)
     make_participant(meeting, person=make_person(name="Gun Maw"))
     make_participant(other, person=make_person(name="Sumlut Gam"))
-    assert cell(client, meeting) == "Gun Maw"
+    assert cell(client, meeting) == "Organisation side: Gun Maw"
 
     added = make_participant(meeting, person=make_person(name="Zawng Hra"), order=1)
-    assert cell(client, meeting) == "Gun Maw; Zawng Hra"
-    assert cell(client, other) == "Sumlut Gam"
+    assert cell(client, meeting) == "Organisation side: Gun Maw; Zawng Hra"
+    assert cell(client, other) == "Organisation side: Sumlut Gam"
 
     added.delete()
-    assert cell(client, meeting) == "Gun Maw"
+    assert cell(client, meeting) == "Organisation side: Gun Maw"
     assert "Zawng Hra" not in page(client)
 
 
@@ -64,7 +64,10 @@ def test_a_person_renamed_by_an_editor_keeps_the_old_name_until_a_moderator_appr
     meeting = make_meeting()
     person = make_person(name="N'Ban La")
     make_participant(meeting, person=person)
-    assert (cell(client, meeting), cell(client, meeting, "my")) == ("N'Ban La", "N'Ban La")
+    assert (cell(client, meeting), cell(client, meeting, "my")) == (
+        "Organisation side: N'Ban La",
+        "အဖွဲ့အစည်းဘက်: N'Ban La",
+    )
 
     change = reverse("admin:orgs_person_change", args=[person.pk])
     editor = staff_client("eddie", EDITORS)
@@ -72,14 +75,17 @@ def test_a_person_renamed_by_an_editor_keeps_the_old_name_until_a_moderator_appr
     response = editor.post(change, data)
     assert response.status_code == 302, form_errors(response)
     # Waiting for approval: both languages' pages keep the published name.
-    assert (cell(client, meeting), cell(client, meeting, "my")) == ("N'Ban La", "N'Ban La")
+    assert (cell(client, meeting), cell(client, meeting, "my")) == (
+        "Organisation side: N'Ban La",
+        "အဖွဲ့အစည်းဘက်: N'Ban La",
+    )
 
     moderation = reverse("admin:orgs_person_moderation", args=[person.pk])
     response = decide(staff_client("mona", MODERATORS), moderation, "approve_change")
     assert response.status_code == 302
     # The Burmese page falls back to the English name, which is now the new one.
-    assert cell(client, meeting) == "N'Ban La Awng"
-    assert cell(client, meeting, "my") == "N'Ban La Awng"
+    assert cell(client, meeting) == "Organisation side: N'Ban La Awng"
+    assert cell(client, meeting, "my") == "အဖွဲ့အစည်းဘက်: N'Ban La Awng"
 
 
 def test_an_unpublished_person_or_body_leaves_the_cell_at_once(client):
@@ -91,22 +97,24 @@ def test_an_unpublished_person_or_body_leaves_the_cell_at_once(client):
     make_participant(meeting, person=person)
     make_participant(meeting, side="government", body=body)
     make_participant(meeting, side="government", person=make_person(name="Aung Min"), order=1)
-    assert cell(client, meeting) == "Gun Maw; Union Peacemaking Work Committee (UPWC); Aung Min"
+    assert cell(client, meeting) == (
+        "Organisation side: Gun Maw · Government side: Union Peacemaking Work Committee (UPWC); Aung Min"
+    )
 
     moderation_transition(person, moderator, "unpublished")
-    assert cell(client, meeting) == "Union Peacemaking Work Committee (UPWC); Aung Min"
+    assert cell(client, meeting) == "Government side: Union Peacemaking Work Committee (UPWC); Aung Min"
 
     body = Organisation.objects.get(pk=body.pk)
     body.status = "unpublished"
     body.save()
-    assert cell(client, meeting) == "Aung Min"
+    assert cell(client, meeting) == "Government side: Aung Min"
     assert "UPWC" not in page(client)
 
 
 def test_only_the_two_sides_are_shown_with_labels_and_unnamed_others_as_published(client):
     meeting = make_meeting()
     make_participant(meeting, person=make_person(name="Gun Maw"))
-    assert cell(client, meeting) == "Gun Maw"
+    assert cell(client, meeting) == "Organisation side: Gun Maw"
 
     make_participant(meeting, side="mediator", person=make_person(name="Mediator Person"))
     make_participant(meeting, side="observer", body=make_org(name="Observer Body"))
@@ -117,15 +125,24 @@ def test_only_the_two_sides_are_shown_with_labels_and_unnamed_others_as_publishe
     )
     make_participant(meeting, side="government", person=make_person(name="Aung Min", honorific="U"))
     shown = cell(client, meeting)
-    assert shown == "Gun Maw; Zawng Hra + (4); KIO delegation; U Aung Min"
+    assert (
+        shown == "Organisation side: Gun Maw; Zawng Hra + (4); KIO delegation · Government side: U Aung Min"
+    )
     named = public_participant_names([meeting.pk])[meeting.pk]
-    assert shown == "; ".join(name for side, name in named if side in REPRESENTING)
+    assert [name for side, name in named if side in REPRESENTING] == [
+        "Gun Maw",
+        "Zawng Hra + (4)",
+        "KIO delegation",
+        "U Aung Min",
+    ]
     for absent in ("Mediator Person", "Observer Body", "Someone Else", "Hidden"):
         assert absent not in shown
 
     leader.label = "Zawng Hra and party"
     leader.save()
-    assert cell(client, meeting) == "Gun Maw; Zawng Hra and party; KIO delegation; U Aung Min"
+    assert cell(client, meeting) == (
+        "Organisation side: Gun Maw; Zawng Hra and party; KIO delegation · Government side: U Aung Min"
+    )
 
 
 def test_each_language_shows_its_own_names_however_the_pages_alternate(client):
@@ -133,13 +150,13 @@ def test_each_language_shows_its_own_names_however_the_pages_alternate(client):
     make_participant(meeting, person=make_person(name="Gun Maw", name_my="ဂွမ်မော်"))
     second = make_person(name="Sumlut Gam")
     make_participant(meeting, person=second, order=1)
-    expected = {"en": "Gun Maw; Sumlut Gam", "my": "ဂွမ်မော်; Sumlut Gam"}
+    expected = {"en": "Organisation side: Gun Maw; Sumlut Gam", "my": "အဖွဲ့အစည်းဘက်: ဂွမ်မော်; Sumlut Gam"}
     for language in ("en", "my", "en", "my"):
         assert cell(client, meeting, language) == expected[language], language
 
     second.name_my = "ဆမ်လွတ်ဂမ်"
     second.save()
-    expected["my"] = "ဂွမ်မော်; ဆမ်လွတ်ဂမ်"
+    expected["my"] = "အဖွဲ့အစည်းဘက်: ဂွမ်မော်; ဆမ်လွတ်ဂမ်"
     for language in ("my", "en", "my", "en"):
         assert cell(client, meeting, language) == expected[language], language
 
@@ -149,7 +166,7 @@ def test_a_meeting_published_after_the_map_was_built_shows_its_representatives(c
     org = make_org()
     old = make_meeting(org, number=1)
     make_participant(old, person=make_person(name="Gun Maw"))
-    assert cell(client, old) == "Gun Maw"
+    assert cell(client, old) == "Organisation side: Gun Maw"
     built = cache_generation()
 
     new = make_meeting(org, number=2)
@@ -157,11 +174,12 @@ def test_a_meeting_published_after_the_map_was_built_shows_its_representatives(c
     make_participant(new, side="government", label="Peace delegation")
     if generation == "the map's, kept":
         # As for a reader who built the map after the meeting was saved but before its generation moved.
-        page_cache().set(GENERATION_KEY, built, timeout=None)
+        state_cache().set(GENERATION_KEY, built, timeout=None)
         assert new.pk not in list_representatives([])
-    assert list_representatives([new.pk])[new.pk] == "Zawng Hra; Peace delegation"
-    assert cell(client, new) == "Zawng Hra; Peace delegation"
-    assert cell(client, old) == "Gun Maw"
+    both_sides = "Organisation side: Zawng Hra · Government side: Peace delegation"
+    assert list_representatives([new.pk])[new.pk] == both_sides
+    assert cell(client, new) == both_sides
+    assert cell(client, old) == "Organisation side: Gun Maw"
 
 
 def meetings_with_two_participants(org, numbers):
@@ -188,14 +206,14 @@ def test_the_list_reads_no_participants_once_the_map_is_built_however_many_meeti
     org = make_org()
     meetings_with_two_participants(org, range(1, 4))
     first_3, second_3, html_3 = renders(client)
-    assert "3 meetings found." in html_3 and "Leader 3; Minister 3" in html_3
+    assert "3 meetings found." in html_3 and "Leader 3 · Government side: Minister 3" in html_3
     assert len(participant_queries(first_3)) == 1
     assert participant_queries(second_3) == []
 
     meetings_with_two_participants(org, range(4, 13))
     first_12, second_12, html_12 = renders(client)
     assert "12 meetings found." in html_12
-    assert all(f"Leader {n}; Minister {n}" in html_12 for n in range(1, 13))
+    assert all(f"Leader {n} · Government side: Minister {n}" in html_12 for n in range(1, 13))
     assert len(participant_queries(first_12)) == 1
     assert participant_queries(second_12) == []
     assert len(second_12) == len(second_3), second_12

@@ -15,12 +15,14 @@ from imports.services import (
     import_batch_run,
     import_batches_interrupted_mark,
 )
+from peacetracker.services import user_can_moderate
 
 
 class Command(BaseCommand):
     help = (
         "Check and import an ACLED events file or a file of reported tallies. Nothing is written if any "
-        "row is invalid; the exit status is 1 then."
+        "row is invalid; the exit status is 1 then. Events already imported that the file links to another "
+        "organisation need a moderator: with --user, that user must be one."
     )
 
     def add_arguments(self, parser):
@@ -47,7 +49,13 @@ class Command(BaseCommand):
             engine.file_size_check(os.path.getsize(path))
             if options["dry_run"]:
                 with open(path, "rb") as stream:
-                    report = engine.clash_file_check(stream, options["format"], options["strict"], progress)
+                    report = engine.clash_file_check(
+                        stream,
+                        options["format"],
+                        options["strict"],
+                        progress,
+                        relink_allowed=user is None or user_can_moderate(user),
+                    )
                 batch = None
             else:
                 with open(path, "rb") as stream:
@@ -77,15 +85,19 @@ class Command(BaseCommand):
         """This very file's interrupted batch, put back in the queue; other interrupted ones are named."""
         import_batches_interrupted_mark()
         sha256 = hashlib.sha256(data).hexdigest()
-        interrupted = ImportBatch.objects.filter(state=ImportBatch.State.INTERRUPTED).defer("data")
+        interrupted = ImportBatch.objects.filter(state=ImportBatch.State.INTERRUPTED)
         resumed = None
         for batch in interrupted.order_by("pk"):
             stopped = (
                 f"Import batch {batch.pk} ({batch.file_name}) was interrupted: its worker stopped after "
-                f"{batch.rows_done} rows and nothing of it was written."
+                f"{batch.rows_done} rows and nothing of it is public yet."
             )
             if resumed is None and (batch.sha256, batch.format, batch.strict) == (sha256, fmt, strict):
-                self.stdout.write(f"{stopped} It is this file: importing it again as batch {batch.pk}.")
+                staged = batch.staged_events.count()
+                resuming = f", resuming after the {staged} rows it staged" if staged else ""
+                self.stdout.write(
+                    f"{stopped} It is this file: importing it again as batch {batch.pk}{resuming}."
+                )
                 resumed = import_batch_requeue(batch)
             else:
                 self.stderr.write(f"{stopped} Import its file again to finish it.")
