@@ -1,5 +1,7 @@
 """The public meeting filters, shared by the list page and its exports."""
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -8,13 +10,16 @@ from django_filters.constants import EMPTY_VALUES
 from modeltranslation.translator import translator
 
 from orgs.filters import organisation_filter
-from orgs.models import PersonAlias
+from orgs.merges import merge_redirect_target
+from orgs.models import Person, PersonAlias
 from orgs.selectors import organisation_choices, published_organisation_ids
 from peacetracker.filters import QuickFilterSet
 from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 from .models import Agreement, Meeting, MeetingParticipant, Statement
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def organisations_with_published_meetings():
@@ -142,9 +147,14 @@ class MeetingFilter(QuickFilterSet):
 
     def filter_participant(self, queryset, name, value):
         aliases = PersonAlias.objects.filter(person=OuterRef("person"), name__icontains=value)
+        named = Q(person__slug=value) | any_language("person__name", "icontains", value) | Exists(aliases)
+        # A merged person's old slug (a reader's saved link) finds the person it was merged into.
+        merged_into = merge_redirect_target(Person, value) if SLUG.fullmatch(value) else None
+        if merged_into is not None:
+            named |= Q(person=merged_into)
         matching = MeetingParticipant.objects.filter(
             meeting=OuterRef("pk"), person__status="published"
-        ).filter(Q(person__slug=value) | any_language("person__name", "icontains", value) | Exists(aliases))
+        ).filter(named)
         labelled = MeetingParticipant.objects.filter(
             any_language("label", "icontains", value), meeting=OuterRef("pk")
         )

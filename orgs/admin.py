@@ -1,13 +1,35 @@
 """Admin for organisations, people, their roles, alliances, offices, teams and clash data."""
 
-from django.contrib import admin
+import time
+
+from django.apps import apps
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms import Textarea
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from peacetracker.admin import ContentAdmin, TranslatedAdmin, TranslatedTabularInline
 from peacetracker.admin_moderation import ModeratedChildAdmin, PlainTextForm
+from peacetracker.models import Merge
+from peacetracker.services import user_can_moderate
 
+from .duplicates import likely_duplicates, not_duplicate_mark
+from .merges import (
+    merge_approve,
+    merge_plan,
+    merge_propose,
+    merge_reject,
+    merge_split,
+    merges_of,
+    records_of_merge,
+)
 from .models import (
     AllianceMembership,
     ClashEvent,
@@ -105,8 +127,213 @@ class TeamMemberInline(TranslatedTabularInline):
     extra = 0
 
 
+class MergeAdminMixin:
+    """Likely duplicates, merges and splits on the admin of people and of organisations.
+
+    The decisions are the services' (`orgs.duplicates`, `orgs.merges`), with their permission checks.
+    """
+
+    change_list_template = "admin/orgs/merge_change_list.html"
+    change_form_template = "admin/orgs/merge_change_form.html"
+    duplicates_shown = 300
+
+    def get_urls(self):
+        prefix = f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("duplicates/", wrap(self.duplicates_view), name=f"{prefix}_duplicates"),
+            path("merge/", wrap(self.merge_view), name=f"{prefix}_merge"),
+            path("merges/", wrap(self.merges_view), name=f"{prefix}_merges"),
+            path("merges/<int:merge_id>/", wrap(self.merge_review_view), name=f"{prefix}_merge_review"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            context["merges"] = merges_of(self.model, obj.pk)[:10]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _record(self, value):
+        try:
+            return self.model._default_manager.filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def _context(self, request, title, **extra):
+        return {**self.admin_site.each_context(request), "title": title, "opts": self.model._meta, **extra}
+
+    def duplicates_view(self, request):
+        """The likely duplicates, best first, each with its reasons, a merge link and "not the same"."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            try:
+                pair = not_duplicate_mark(
+                    self.model,
+                    request.POST.get("first"),
+                    request.POST.get("second"),
+                    request.user,
+                    request.POST.get("note", ""),
+                )
+            except (ValidationError, ValueError, TypeError) as error:
+                self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext("Marked not the same: %(pair)s. The pair is off the list.") % {"pair": pair},
+                )
+            return HttpResponseRedirect(request.get_full_path())
+        record = self._record(request.GET.get("record"))
+        started = time.monotonic()
+        pairs = likely_duplicates(self.model, record.pk if record else None)
+        elapsed = time.monotonic() - started
+        pending = {
+            (m.kept_id, m.merged_id): m
+            for m in Merge.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model), state=Merge.State.PENDING
+            )
+        }
+        rows = [
+            {
+                "pair": pair,
+                "pending": pending.get((pair.first.pk, pair.second.pk))
+                or pending.get((pair.second.pk, pair.first.pk)),
+            }
+            for pair in pairs[: self.duplicates_shown]
+        ]
+        title = gettext("Likely duplicates: %(name)s") % {"name": self.model._meta.verbose_name_plural}
+        context = self._context(
+            request,
+            title,
+            rows=rows,
+            total=len(pairs),
+            record=record,
+            elapsed=elapsed,
+            can_change=self.has_change_permission(request),
+        )
+        return TemplateResponse(request, "admin/orgs/duplicates.html", context)
+
+    def merge_view(self, request):
+        """What merging one record into another would do, and the button to propose (or, for a
+        moderator, carry out) the merge."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        kept, merged = self._record(request.GET.get("keep")), self._record(request.GET.get("merged"))
+        if kept is None or merged is None or kept.pk == merged.pk:
+            raise Http404
+        errors = []
+        if request.method == "POST":
+            try:
+                merge = merge_propose(
+                    kept, merged, request.user, request.POST.get("note", ""), request.POST.get("digest")
+                )
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                if merge.state == Merge.State.APPLIED:
+                    self.message_user(
+                        request, gettext("Merged: %(merge)s.") % {"merge": merge}, messages.SUCCESS
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        gettext("Your merge waits for a moderator's approval; nothing changes until then."),
+                        messages.WARNING,
+                    )
+                return HttpResponseRedirect(merge.get_absolute_url())
+        plan = merge_plan(kept, merged)
+        context = self._context(
+            request,
+            gettext("Merge “%(merged)s” into “%(kept)s”") % {"merged": merged, "kept": kept},
+            kept=kept,
+            merged=merged,
+            plan=plan,
+            errors=errors,
+            can_moderate=user_can_moderate(request.user),
+            swap_url=f"{reverse(self.url_name('merge'))}?keep={merged.pk}&merged={kept.pk}",
+        )
+        return TemplateResponse(request, "admin/orgs/merge.html", context)
+
+    def merges_view(self, request):
+        """Every merge of this kind of record: waiting, applied, rejected and split."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        merges = Merge.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model)
+        ).select_related("proposed_by", "decided_by", "split_by")[:200]
+        title = gettext("Merges: %(name)s") % {"name": self.model._meta.verbose_name_plural}
+        return TemplateResponse(
+            request, "admin/orgs/merges.html", self._context(request, title, merges=merges)
+        )
+
+    def merge_review_view(self, request, merge_id):
+        """One merge: the plan while it waits (moderators approve or reject it), what it moved once applied
+        (moderators can split it); anyone else may look, and is refused if they post."""
+        merge = get_object_or_404(
+            Merge.objects.select_related("proposed_by", "decided_by", "split_by"),
+            pk=merge_id,
+            content_type=ContentType.objects.get_for_model(self.model),
+        )
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        can_moderate = user_can_moderate(request.user)
+        errors = []
+        if request.method == "POST":
+            if not can_moderate:
+                raise PermissionDenied
+            action, comment = request.POST.get("action"), request.POST.get("comment", "")
+            try:
+                if action == "approve":
+                    merge_approve(merge, request.user, request.POST.get("digest", ""), comment)
+                    self.message_user(
+                        request, gettext("Merged: what you reviewed is done."), messages.SUCCESS
+                    )
+                elif action == "reject":
+                    merge_reject(merge, request.user, comment)
+                    self.message_user(request, gettext("Rejected; the editor will see your comment."))
+                elif action == "split":
+                    left = merge_split(merge, request.user, comment)
+                    self.message_user(
+                        request, gettext("Split: both records are as they were."), messages.SUCCESS
+                    )
+                    if left:
+                        self.message_user(request, "; ".join(left), messages.WARNING)
+                else:
+                    raise PermissionDenied
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                return HttpResponseRedirect(request.path)
+        kept, merged = records_of_merge(merge)
+        plan = None
+        if merge.state == Merge.State.PENDING and kept is not None and merged is not None:
+            plan = merge_plan(kept, merged)
+        moved = [
+            {
+                "label": apps.get_model(entry["model"])._meta.verbose_name_plural,
+                "count": len(entry["rows"]),
+            }
+            for entry in merge.snapshot.get("moved", [])
+        ]
+        context = self._context(
+            request,
+            gettext("Merge of “%(merged)s” into “%(kept)s”")
+            % {"merged": merge.merged_repr, "kept": merge.kept_repr},
+            merge=merge,
+            kept=kept,
+            merged=merged,
+            plan=plan,
+            moved=moved,
+            errors=errors,
+            can_moderate=can_moderate,
+        )
+        return TemplateResponse(request, "admin/orgs/merge_review.html", context)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(TranslatedAdmin, ContentAdmin):
+class OrganisationAdmin(MergeAdminMixin, TranslatedAdmin, ContentAdmin):
     list_display = ("name", "acronym", "kind", "nca_status", "display_founded")
     list_filter = ("kind", "nca_status")
     search_fields = ("name", "acronym", "armed_wing", "aliases__name")
@@ -174,7 +401,7 @@ class OrganisationLinkAdmin(TranslatedAdmin, ModeratedChildAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(TranslatedAdmin, ContentAdmin):
+class PersonAdmin(MergeAdminMixin, TranslatedAdmin, ContentAdmin):
     list_display = ("name", "honorific", "description")
     search_fields = ("name", "honorific", "aliases__name")
     search_help_text = _("Name, rank or any other spelling of the name.")

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
@@ -13,6 +14,7 @@ from peacetracker.views import PreviewMixin, PublishedMixin
 from . import exports
 from .charts import clash_figure_charts, event_year_chart
 from .filters import ClashEventFilter, ClashFigureFilter, OrganisationFilter
+from .merges import merge_redirect_target
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, TeamMember
 from .selectors import (
     event_counts_by_year,
@@ -47,7 +49,27 @@ class OrganisationListView(PublishedMixin, FilterView):
         return super().get_queryset().order_by("kind", "name_en")
 
 
-class OrganisationDetailView(PreviewMixin, DetailView):
+class MergedRedirectMixin:
+    """A detail page whose slug was a record merged into another answers 301 with that record's page.
+
+    Asked only when the slug shows no published record, so that other pages pay nothing for it.
+    """
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            self.object = None
+        if self.object is None or not self.object.is_published:
+            target = merge_redirect_target(self.model, kwargs[self.slug_url_kwarg])
+            if target is not None:
+                return HttpResponsePermanentRedirect(target.get_absolute_url())
+            if self.object is None:
+                raise Http404
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
     """The full profile: every section of the published page, each from its own model."""
 
     model = Organisation
@@ -141,7 +163,7 @@ class OrganisationDetailView(PreviewMixin, DetailView):
         return context
 
 
-class PersonDetailView(PreviewMixin, DetailView):
+class PersonDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
     """A person's roles and every published meeting they attended."""
 
     model = Person

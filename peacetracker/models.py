@@ -92,6 +92,9 @@ class ModerationEvent(models.Model):
         RECOVERED = "recovered", _("recovered after deletion")
         DELETED = "deleted", _("deleted")
         IMPORTED = "imported", _("imported")
+        MERGE_PROPOSED = "merge_proposed", _("merge proposed")
+        MERGED = "merged", _("merged")
+        MERGE_SPLIT = "merge_split", _("merge undone")
 
     action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
     content_type = models.ForeignKey(
@@ -192,3 +195,105 @@ class Revision(models.Model):
     @property
     def short_digest(self):
         return self.digest[:12]
+
+
+class NotDuplicate(models.Model):
+    """Two records an editor has said are not the same person or body: kept off the likely-duplicates list."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    first_id = models.PositiveBigIntegerField(_("first record"))
+    second_id = models.PositiveBigIntegerField(_("second record"))
+    first_repr = models.CharField(_("first"), max_length=300)
+    second_repr = models.CharField(_("second"), max_length=300)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    marked_at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-marked_at", "-pk"]
+        verbose_name = _("pair marked not the same")
+        verbose_name_plural = _("pairs marked not the same")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "first_id", "second_id"], name="not_duplicate_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_id__lt=models.F("second_id")), name="not_duplicate_pair_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_repr} ≠ {self.second_repr}"
+
+
+class Merge(models.Model):
+    """One record (a person, an organisation) merged into another: proposed, decided, and perhaps undone.
+
+    `snapshot` holds, once the merge is applied, every row it moved with the foreign key it had, the rows
+    it filled in and the aliases it added, so that a split puts everything back as it was.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPLIED = "applied", _("merged")
+        REJECTED = "rejected", _("rejected")
+        SPLIT = "split", _("merged, then split again")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    kept_id = models.PositiveBigIntegerField(_("kept record"))
+    merged_id = models.PositiveBigIntegerField(_("merged record"))
+    kept_repr = models.CharField(_("kept"), max_length=300)
+    merged_repr = models.CharField(_("merged"), max_length=300)
+    merged_slug = models.SlugField(_("merged record's slug"), max_length=80)
+    merged_was_published = models.BooleanField(_("merged record was public"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    comment = models.TextField(_("moderator's comment"), blank=True)
+    digest = models.CharField(_("fingerprint of what was applied"), max_length=64, blank=True)
+    snapshot = models.JSONField(_("rows moved"), default=dict, blank=True)
+    split_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("split by"),
+    )
+    split_at = models.DateTimeField(_("split"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "merged_slug", "state"], name="merge_by_merged_slug")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kept_id=models.F("merged_id")), name="merge_of_two_records"
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "merged_id"],
+                condition=models.Q(state__in=["pending", "applied"]),
+                name="merge_one_open_per_merged_record",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.merged_repr} → {self.kept_repr} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse(
+            f"admin:{self.content_type.app_label}_{self.content_type.model}_merge_review", args=[self.pk]
+        )

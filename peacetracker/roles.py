@@ -10,6 +10,12 @@ MODERATORS = "Moderators"
 DATA_OFFICERS = "Data officers"
 # Permissions by app label and codename, so that this module does not import the apps that define them.
 IMPORT_PERMISSIONS = [("imports", "import_clashes"), ("imports", "view_importbatch")]
+# Editors read merges and mark pairs "not the same"; proposing and deciding merges is checked by the services.
+MERGE_PERMISSIONS = [
+    ("peacetracker", "view_merge"),
+    ("peacetracker", "view_notduplicate"),
+    ("peacetracker", "add_notduplicate"),
+]
 DATA_OFFICER_VIEWS = [
     ("orgs", "view_clashevent"),
     ("orgs", "view_clashfigure"),
@@ -92,9 +98,14 @@ def roles_sync(using="default", **kwargs):
         create_permissions(app_config, verbosity=0, using=using)
 
     editor_perms = permissions_named(
-        (model._meta.app_label, f"{action}_{model._meta.model_name}")
-        for model in editorial_models()
-        for action in ("add", "change", "delete", "view")
+        [
+            *(
+                (model._meta.app_label, f"{action}_{model._meta.model_name}")
+                for model in editorial_models()
+                for action in ("add", "change", "delete", "view")
+            ),
+            *MERGE_PERMISSIONS,
+        ]
     )
     moderator_extra = Permission.objects.filter(
         content_type__app_label="peacetracker",

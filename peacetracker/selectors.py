@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.sql.datastructures import BaseTable
 from django.utils.translation import get_language
 
-from .models import Citation, ModerationEvent, Revision, Source
+from .models import Citation, Merge, ModerationEvent, Revision, Source
 from .moderation import Moderated
 from .roles import moderated_models
 
@@ -133,6 +133,10 @@ def review_queue(limit=50):
                 "pk": change.object_id,
             }
         )
+    merges = Merge.objects.filter(state=Merge.State.PENDING).select_related("content_type", "proposed_by")
+    for merge in merges[:limit]:
+        model = merge.content_type.model_class()
+        items.append({"merge": merge, "kind": "merge", "since": merge.proposed_at, "opts": model._meta})
     items.sort(key=lambda item: item["since"])
     return items[:limit]
 
