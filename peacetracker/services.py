@@ -293,6 +293,14 @@ def _decide(revision, user, state, comment):
     revision.refresh_from_db()
 
 
+def _pending_locked(revision):
+    """The revision and its live item, both locked until the transaction ends; refused if decided."""
+    revision = Revision.objects.select_for_update().get(pk=revision.pk)
+    if revision.state != Revision.State.PENDING:
+        _refuse_decided(revision)
+    return revision, _live(revision.content_type.model_class(), revision.object_id)
+
+
 def revision_approve(revision, user, digest, comment=""):
     """Apply the revision the moderator reviewed, named by its id and fingerprint, or nothing."""
     if not user_can_moderate(user):
@@ -300,15 +308,11 @@ def revision_approve(revision, user, digest, comment=""):
     comment = (comment or "").strip()
     resubmitted = None
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=revision.pk)
-        if revision.state != Revision.State.PENDING:
-            _refuse_decided(revision)
+        revision, live = _pending_locked(revision)
         if digest != revision.digest:
             raise ReviewRefused(
                 _("The item changed while you reviewed it; review the new version."), code="digest"
             )
-        model = revision.content_type.model_class()
-        live = _live(model, revision.object_id)
         if revision.kind == Revision.Kind.CHANGE:
             if live.status != Status.PUBLISHED:
                 raise ReviewRefused(_("The item is no longer published; this change does not apply."))
@@ -359,11 +363,7 @@ def revision_reject(revision, user, comment):
     if not comment:
         raise ValidationError(_("Say why, in a comment the editor will see."))
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=revision.pk)
-        if revision.state != Revision.State.PENDING:
-            _refuse_decided(revision)
-        model = revision.content_type.model_class()
-        live = _live(model, revision.object_id)
+        revision, live = _pending_locked(revision)
         _decide(revision, user, Revision.State.REJECTED, comment)
         if revision.kind == Revision.Kind.SUBMISSION and live.status == Status.IN_REVIEW:
             _set_status(live, user, Action.REJECTED, comment, Status.DRAFT)
@@ -381,11 +381,7 @@ def revision_rebase(revision, user):
     if not user_can_moderate(user):
         raise PermissionDenied(_("Only moderators can rebase changes."))
     with transaction.atomic():
-        revision = Revision.objects.select_for_update().get(pk=revision.pk)
-        if revision.state != Revision.State.PENDING:
-            _refuse_decided(revision)
-        model = revision.content_type.model_class()
-        live = _live(model, revision.object_id)
+        revision, live = _pending_locked(revision)
         current = revisions.item_data(live)
         data = revisions.rebase(revision.base_data, revision.data, current)
         _decide(revision, user, Revision.State.SUPERSEDED, _("Rebased onto the published version."))
