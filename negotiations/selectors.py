@@ -64,8 +64,13 @@ def _person_matches(term):
 
 
 def _meeting_matches(term):
+    """Place, details, and participants by the label printed or by any name or alias of the published
+    person or body named (so a merged record's old names still find its meetings)."""
+    people = Person.objects.published().filter(_person_matches(term))
+    bodies = Organisation.objects.published().filter(_organisation_matches(term))
     labels = MeetingParticipant.objects.filter(
-        any_language("label", "icontains", term), meeting=OuterRef("pk")
+        any_language("label", "icontains", term) | Q(person__in=people) | Q(body__in=bodies),
+        meeting=OuterRef("pk"),
     )
     return (
         any_language("place", "icontains", term)

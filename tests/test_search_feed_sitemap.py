@@ -303,3 +303,26 @@ def test_sitemap_query_count_does_not_grow_with_the_data(client):
     add(30)
     assert _queries(client, "/sitemap.xml") == small
     assert small <= 10
+
+
+def test_search_finds_meetings_by_any_name_or_alias_of_a_published_participant(client):
+    from orgs.models import PersonAlias
+    from tests.factories import make_meeting, make_org, make_participant, make_person
+
+    org = make_org(name="Kachin Independence Organisation")
+    meeting = make_meeting(org, place="Ruili")
+    person = make_person(name="Sumlut Gam")
+    PersonAlias.objects.create(person=person, name="SuamLut Gam")
+    make_participant(meeting, person=person)
+    hidden = make_meeting(org, number=9, place="Laiza")
+    make_participant(hidden, person=make_person(name="Draft Person", status="draft"))
+
+    for query in ("Sumlut", "SuamLut"):
+        meetings = next(
+            g for g in client.get("/en/search/", {"q": query}).context["groups"] if g.key == "meetings"
+        )
+        assert [m.pk for m in meetings.results] == [meeting.pk], query
+    drafts = next(
+        g for g in client.get("/en/search/", {"q": "Draft Person"}).context["groups"] if g.key == "meetings"
+    )
+    assert drafts.results == []
