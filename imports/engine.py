@@ -31,7 +31,12 @@ from orgs.models import ClashEvent, ClashFigure, Organisation, OrganisationAlias
 from peacetracker import services
 from peacetracker.dates import DatePrecision
 from peacetracker.models import Citation, Source
-from peacetracker.text import contains_control_character, control_character_error
+from peacetracker.text import (
+    contains_control_character,
+    control_character_error,
+    original_excerpt,
+    text_from_zawgyi,
+)
 
 from .models import StagedEvent
 
@@ -40,6 +45,7 @@ CHUNK = 2000
 KEYS_PER_QUERY = 500
 PROBLEMS_KEPT = 500
 MISSING_SAMPLE = 20
+ZAWGYI_SAMPLE = 20
 
 TALLY_COLUMNS = ["organisation", "opponent", "year", "count", "as_of", "claimed_by", "source"]
 REQUIRED = {
@@ -117,6 +123,8 @@ class Report:
     relinked: Counter = field(default_factory=Counter)
     relinked_events: int = 0
     relink_allowed: bool = True
+    zawgyi: Counter = field(default_factory=Counter)
+    zawgyi_sample: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -140,6 +148,22 @@ class Report:
         """Unmatched actor names with how many rows name them, most frequent first."""
         return self.unmatched.most_common()
 
+    def zawgyi_list(self):
+        """(column, how many of its cells were converted from Zawgyi), in the file's column order."""
+        return list(self.zawgyi.items())
+
+    def zawgyi_convert(self, line, header, cells):
+        """`cells` with Zawgyi converted to Unicode and every text NFC; counts the conversions per column and
+        keeps the first few cells as typed."""
+        for index, cell in enumerate(cells):
+            text, converted = text_from_zawgyi(cell)
+            if converted:
+                self.zawgyi[header[index]] += 1
+                if len(self.zawgyi_sample) < ZAWGYI_SAMPLE:
+                    self.zawgyi_sample.append([line, header[index], original_excerpt(cell)])
+            cells[index] = text
+        return cells
+
     def relinked_list(self):
         """(organisation before, organisation now, how many events), most frequent first."""
         return [(before, now, count) for (before, now), count in self.relinked.most_common()]
@@ -162,6 +186,10 @@ class Report:
                 else "Names matching no organisation (kept as text):"
             )
             lines += [f"  {name}: {count} rows" for name, count in self.unmatched_list()]
+        if self.zawgyi:
+            lines.append("Cells converted from Zawgyi to Unicode:")
+            lines += [f"  {column}: {count} cells" for column, count in self.zawgyi_list()]
+            lines += [f"  line {line}, {name}, as typed: {text}" for line, name, text in self.zawgyi_sample]
         if self.relinked_events:
             lines.append(
                 f"{self.relinked_events} events already imported would be re-linked to another organisation:"
@@ -199,6 +227,8 @@ class Report:
             relinked=Counter({(before, now): count for before, now, count in data.get("relinked", [])}),
             relinked_events=data.get("relinked_events", 0),
             relink_allowed=data.get("relink_allowed", True),
+            zawgyi=Counter(dict(data.get("zawgyi", []))),
+            zawgyi_sample=data.get("zawgyi_sample", []),
         )
 
     def as_json(self):
@@ -217,6 +247,8 @@ class Report:
             "relinked": self.relinked_list(),
             "relinked_events": self.relinked_events,
             "relink_allowed": self.relink_allowed,
+            "zawgyi": self.zawgyi_list(),
+            "zawgyi_sample": self.zawgyi_sample,
         }
 
 
@@ -408,7 +440,7 @@ def csv_records(stream, fmt, report):
                     start, "", f"the row has {len(cells)} cells; the first line names {len(header)} columns"
                 )
                 continue
-            yield start, header, cells
+            yield start, header, report.zawgyi_convert(start, header, cells)
     except csv.Error as error:
         raise ImportFileError(f"Line {previous_end + 1} cannot be read as CSV: {error}.") from None
 

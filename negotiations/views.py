@@ -11,6 +11,7 @@ from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterMixin, FilterView
 
 from orgs.models import Organisation
+from orgs.selectors import organisations_in_burmese_order
 from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, quick_count, sources_of
 from peacetracker.translation import as_shown
@@ -46,7 +47,8 @@ def published_parties_prefetch():
     """An agreement's published parties in the order of what the page shows: acronym, else the name in
     the reader's language (or English)."""
     shown = Coalesce(NullIf(F("acronym"), Value("")), as_shown("name"), output_field=CharField())
-    return Prefetch("parties", queryset=Organisation.objects.published().order_by(shown, "pk"))
+    parties = Organisation.objects.published().order_by(shown, "pk")
+    return Prefetch("parties", queryset=organisations_in_burmese_order(parties, by_acronym=True))
 
 
 def with_stable_order(queryset):

@@ -10,7 +10,7 @@ from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickSelect
 
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
-from .selectors import organisation_choices
+from .selectors import organisation_choices, organisations_in_burmese_order
 
 PUBLISHED = Organisation.Status.PUBLISHED
 
@@ -43,7 +43,8 @@ def published_in_shown_order(request=None):
     A callable, so the order is the request's: a queryset ordered by "name" when this module is imported
     would stay in English order on Burmese pages.
     """
-    return Organisation.objects.published().order_by(as_shown("name"), "pk")
+    organisations = Organisation.objects.published().order_by(as_shown("name"), "pk")
+    return organisations_in_burmese_order(organisations)
 
 
 def organisation_filter(choices=organisation_choices, **kwargs):

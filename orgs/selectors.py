@@ -1,11 +1,12 @@
 """Reads for the public pages: published clash figures and the events readers may see."""
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 from modeltranslation.utils import build_localized_fieldname
 
 from peacetracker.cache import generation_cached
+from peacetracker.text import burmese_page, in_reader_order
 from peacetracker.translation import as_shown
 from peacetracker.widgets import PairChoices
 
@@ -108,4 +109,28 @@ def _organisation_choices(content_model, field):
         # A subquery read once from the rows' index, rather than a DISTINCT join over every row.
         organisations = organisations.filter(pk__in=content_model.objects.published().values(field))
     rows = organisations.order_by(as_shown("name"), "pk").values_list("slug", "name", "acronym")
-    return PairChoices((slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows)
+    choices = [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]
+    return PairChoices(in_reader_order(choices, lambda choice: choice[1]))
+
+
+def organisations_in_burmese_order(queryset, by_acronym=False):
+    """`queryset` (of organisations) ordered by the names Burmese pages show, in Burmese order (ICU's "my"
+    collation; with `by_acronym`, the acronym where there is one, as lists of parties show them); on
+    English pages, as it is. The order of every published organisation is read once per content
+    generation."""
+    if not burmese_page():
+        return queryset
+    order = generation_cached(f"organisations-burmese-order:{by_acronym}", lambda: _burmese_order(by_acronym))
+    position = Case(
+        *[When(pk=pk, then=Value(index)) for index, pk in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
+    return queryset.order_by(position, "pk")
+
+
+def _burmese_order(by_acronym):
+    names = [build_localized_fieldname("name", code) for code in ("my", "en")]
+    rows = Organisation.objects.published().values_list("pk", "acronym", *names)
+    shown = {pk: (acronym if by_acronym and acronym else my or en) for pk, acronym, my, en in rows}
+    return in_reader_order(shown, shown.get)

@@ -9,6 +9,7 @@ from django_filters.views import FilterView
 
 from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
+from peacetracker.text import burmese_page, burmese_sort_key
 from peacetracker.views import PreviewMixin, PublishedMixin
 
 from . import exports
@@ -44,9 +45,14 @@ class OrganisationListView(PublishedMixin, FilterView):
     template_name = "orgs/organisation_list.html"
 
     def get_queryset(self):
-        # The English order in both languages: ordering by the Burmese names, most of them still empty,
-        # would scatter the directory.
         return super().get_queryset().order_by("kind", "name_en")
+
+    def paginate_queryset(self, queryset, page_size):
+        # Burmese pages: by kind, then in Burmese order of the names shown (ICU's "my" collation), which
+        # the databases cannot all sort by; the directory is a few dozen rows.
+        if burmese_page():
+            queryset = sorted(queryset, key=lambda org: (org.kind, burmese_sort_key(org.name)))
+        return super().paginate_queryset(queryset, page_size)
 
 
 class MergedRedirectMixin:

@@ -22,7 +22,7 @@ from . import revisions, services
 from .admin_review import ReviewViewsMixin
 from .models import ModerationEvent, Revision
 from .roles import moderated_owners
-from .text import control_character_error
+from .text import control_character_error, original_excerpt, text_from_zawgyi
 
 Action = ModerationEvent.Action
 
@@ -34,14 +34,23 @@ def edit_token(obj):
 
 
 class PlainTextFormMixin:
-    """Refuses control characters (NUL and the like) in every text field, naming the field."""
+    """Refuses control characters (NUL and the like) in every text field, naming the field; converts Burmese
+    typed in Zawgyi to Unicode and stores every text as NFC (`zawgyi_converted`: field name → as typed)."""
 
     def clean(self):
         cleaned = super().clean()
+        self.zawgyi_converted = {}
         for name, value in list(cleaned.items()):
-            message = control_character_error(value) if isinstance(value, str) else None
+            if not isinstance(value, str):
+                continue
+            message = control_character_error(value)
             if message is not None:
                 self.add_error(name, message[:1].upper() + message[1:] + ".")
+                continue
+            text, converted = text_from_zawgyi(value)
+            if converted:
+                self.zawgyi_converted[name] = value
+            cleaned[name] = text
         return cleaned
 
 
@@ -223,7 +232,8 @@ class ModeratedAdmin(ReviewViewsMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if self.proposes_revision(request.user, obj):
             return  # the revision is made with the child rows, in save_related
-        if services.item_save(obj, request.user, form.cleaned_data.get("change_note", "")):
+        note = self.zawgyi_reported(request, [form], form.cleaned_data.get("change_note", ""))
+        if services.item_save(obj, request.user, note):
             self.message_user(
                 request,
                 _("Your edit took the item out of review: it is a draft again. Submit it when it is ready."),
@@ -231,14 +241,16 @@ class ModeratedAdmin(ReviewViewsMixin, SimpleHistoryAdmin):
             )
 
     def save_related(self, request, form, formsets, change):
+        rows = [row for formset in formsets for row in formset.forms]
         if not self.proposes_revision(request.user, form.instance):
             super().save_related(request, form, formsets, change)
+            self.zawgyi_reported(request, rows)
             return
         revision = services.revision_propose(
             form.instance,
             request.user,
             self.proposed_children(form.instance, formsets),
-            note=form.cleaned_data.get("change_note", ""),
+            note=self.zawgyi_reported(request, [form, *rows], form.cleaned_data.get("change_note", "")),
         )
         if revision is None:
             self.message_user(request, _("Nothing was changed."), messages.INFO)
@@ -255,6 +267,21 @@ class ModeratedAdmin(ReviewViewsMixin, SimpleHistoryAdmin):
                 ),
                 messages.WARNING,
             )
+
+    def zawgyi_reported(self, request, forms, note=""):
+        """Tells the editor which fields were converted from Zawgyi; returns `note` naming them and what was
+        typed, for the history (cut to the 100 characters a history note holds)."""
+        converted = [
+            (str(form.fields[name].label or name), original)
+            for form in forms
+            for name, original in getattr(form, "zawgyi_converted", {}).items()
+        ]
+        if not converted:
+            return note
+        fields = ", ".join(label for label, _original in converted)
+        self.message_user(request, _("Converted from Zawgyi to Unicode: %(fields)s.") % {"fields": fields})
+        typed = "; ".join(f"{label}: {original}" for label, original in converted)
+        return original_excerpt(" ".join(filter(None, [note, _("From Zawgyi, typed %s") % typed])), 100)
 
     def proposed_children(self, obj, formsets):
         """The child rows as the inline forms propose them: kept, changed and added; deleted ones left out."""

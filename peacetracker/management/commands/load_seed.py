@@ -1,9 +1,12 @@
 """Load the seed profile (fixtures/) into the database, as published."""
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from peacetracker.models import Source
+
+from .restore import conversions_reported, fixture_text_converted
 
 SEED_FIXTURES = ["seed_kio.json"]
 SEED_SOURCE_PK = 1
@@ -24,7 +27,12 @@ class Command(BaseCommand):
         if not force and Source.objects.filter(pk=SEED_SOURCE_PK).exists():
             self.stdout.write("The seed profile is already loaded; nothing to do (use --force to reload it).")
             return
-        call_command("loaddata", *SEED_FIXTURES, verbosity=options["verbosity"])
+        conversions = []
+        for name in SEED_FIXTURES:
+            # Text converted from Zawgyi and NFC as on every other way in.
+            with fixture_text_converted(settings.FIXTURE_DIRS[0] / name, conversions) as converted:
+                call_command("loaddata", converted, verbosity=options["verbosity"])
+        conversions_reported(self.stdout, conversions)
         # Fixtures load without signals; give every seed row its first version in the history.
         call_command("populate_history", auto=True, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Loaded the seed profile."))

@@ -1,5 +1,14 @@
 """Load a file written by `backup` into an empty, migrated database."""
 
+import bz2
+import gzip
+import json
+import lzma
+import tempfile
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -9,10 +18,19 @@ from django.db import DEFAULT_DB_ALIAS, router, transaction
 
 from peacetracker.cache import cache_generation_bump
 from peacetracker.roles import DATA_OFFICERS, EDITORS, MODERATORS
+from peacetracker.text import original_excerpt, text_from_zawgyi
 
 # What `migrate` itself writes (besides its own record of migrations, which is no model): the content
 # types, the permissions, and the editorial groups with their permissions (`peacetracker.roles`).
 ROLE_GROUPS = [EDITORS, MODERATORS, DATA_OFFICERS]
+# The compressions `loaddata` (and `backup`) know, by the file name's last suffix.
+OPENERS = {
+    ".gz": gzip.open,
+    ".bz2": bz2.open,
+    ".xz": lzma.open,
+    ".lzma": partial(lzma.open, format=lzma.FORMAT_ALONE),
+}
+FORMATS = {".json", ".jsonl"}
 
 
 def rows_beyond_migrate(model, using):
@@ -34,6 +52,50 @@ def tables_with_rows(using=DEFAULT_DB_ALIAS):
         for model in apps.get_models(include_auto_created=True)
         if router.allow_migrate_model(using, model) and rows_beyond_migrate(model, using).exists()
     ]
+
+
+def row_text_converted(row, conversions):
+    """A serialized row with its text fields converted from Zawgyi and NFC; appends (model, pk, field, start
+    of the text as typed) to `conversions` for each conversion. Versions in the history are left as they
+    were typed: they are the record of what was stored."""
+    if row.get("model", "").partition(".")[2].startswith("historical"):
+        return row
+    for name, value in row.get("fields", {}).items():
+        if isinstance(value, str):
+            text, converted = text_from_zawgyi(value)
+            if converted:
+                conversions.append((row["model"], row.get("pk", ""), name, original_excerpt(value)))
+            row["fields"][name] = text
+    return row
+
+
+@contextmanager
+def fixture_text_converted(path, conversions):
+    """The path of a copy of the fixture or backup at `path` with its text converted (`row_text_converted`),
+    uncompressed, readable by its owner only (a backup holds password hashes), removed afterwards."""
+    source = Path(path)
+    opener = OPENERS.get(source.suffix, open)
+    kind = Path(source.stem).suffix if source.suffix in OPENERS else source.suffix
+    with tempfile.TemporaryDirectory(prefix="restore-") as directory:
+        target = Path(directory) / f"converted{kind}"
+        with opener(source, "rt", encoding="utf-8") as stream, open(target, "w", encoding="utf-8") as out:
+            if kind == ".jsonl":
+                for line in stream:
+                    if line.strip():
+                        row = row_text_converted(json.loads(line), conversions)
+                        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                rows = [row_text_converted(row, conversions) for row in json.load(stream)]
+                json.dump(rows, out, ensure_ascii=False)
+        yield str(target)
+
+
+def conversions_reported(stdout, conversions):
+    """Writes each conversion from Zawgyi on the command's output: which row and field, and what was typed."""
+    if conversions:
+        stdout.write(f"Converted from Zawgyi to Unicode ({len(conversions)} texts):")
+    for model, pk, name, typed in conversions:
+        stdout.write(f"  {model} {pk} {name}, as typed: {typed}")
 
 
 class Command(BaseCommand):
@@ -58,7 +120,12 @@ class Command(BaseCommand):
                 f"This database already has users or content (rows in {shown}); restore only into an empty "
                 "database (create a new one and run `migrate` first), or give --force to load over it."
             )
-        with transaction.atomic(using=database):
-            call_command("loaddata", path, database=database, verbosity=0)
+        source = Path(path)
+        if (Path(source.stem).suffix if source.suffix in OPENERS else source.suffix) not in FORMATS:
+            raise CommandError(f"{path} is not a backup: its name ends in neither .json nor .jsonl.")
+        conversions = []
+        with fixture_text_converted(path, conversions) as converted, transaction.atomic(using=database):
+            call_command("loaddata", converted, database=database, verbosity=0)
         cache_generation_bump()
+        conversions_reported(self.stdout, conversions)
         self.stdout.write(self.style.SUCCESS(f"Restored {path}."))
