@@ -10,7 +10,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationBaseModelAdmin, 
 from modeltranslation.translator import translator
 
 from .admin_moderation import ModeratedAdmin, ModeratedChildAdmin, PlainTextForm, PlainTextFormMixin
-from .models import Citation, ModerationEvent, Revision, Source
+from .models import Citation, Merge, ModerationEvent, NotDuplicate, Revision, Source
 
 admin.site.site_header = _("PeaceTracker")
 admin.site.site_title = _("PeaceTracker editors")
@@ -197,3 +197,30 @@ class RevisionAdmin(RecordAdmin):
     @admin.display(description=_("item"), ordering="object_repr")
     def object_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.object_repr)
+
+
+@admin.register(Merge)
+class MergeRecordAdmin(RecordAdmin):
+    """Merges of people and organisations as recorded: proposed, applied, rejected or split (read only;
+    proposed and decided from the person's or organisation's admin)."""
+
+    list_display = (
+        "proposed_at",
+        "content_type",
+        "kept_repr",
+        "merged_repr",
+        "state",
+        "proposed_by",
+        "decided_by",
+    )
+    list_filter = ("state", "content_type")
+    list_select_related = ("content_type", "proposed_by", "decided_by")
+    exclude = ("snapshot",)
+
+
+@admin.register(NotDuplicate)
+class NotDuplicateAdmin(RecordAdmin):
+    """Pairs an editor marked "not the same", kept off the likely-duplicates list (read only)."""
+
+    list_display = ("marked_at", "content_type", "first_repr", "second_repr", "marked_by", "note")
+    list_select_related = ("content_type", "marked_by")

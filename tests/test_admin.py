@@ -33,7 +33,7 @@ from orgs.models import (
 from peacetracker.models import Content, Source
 from tests.admin_forms import form_data, form_errors
 
-LOGS = {"moderationevent", "revision"}
+LOGS = {"moderationevent", "revision", "merge", "notduplicate"}
 PROJECT_MODELS = [
     model
     for label in ("peacetracker", "orgs", "negotiations")

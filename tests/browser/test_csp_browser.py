@@ -111,7 +111,7 @@ def admin_urls(site):
         reverse("admin:orgs_organisation_change", args=[kio.pk]),
         reverse("admin:negotiations_statement_change", args=[statement.pk]),
         reverse("admin:peacetracker_moderationevent_changelist"),
-        reverse("admin:peacetracker_pendingchange_changelist"),
+        reverse("admin:peacetracker_revision_changelist"),
         reverse("admin:negotiations_meeting_delete", args=[meeting.pk]),
     ]
 
