@@ -6,10 +6,17 @@ from simple_history.models import HistoricalRecords
 
 
 class ModeratedQuerySet(models.QuerySet):
-    """Querysets of moderated content: public surfaces start from `published()`."""
+    """Querysets of moderated content. `public()` is the one definition of what readers may see: every
+    public page, export, feed, sitemap, count and search starts from it. A model whose rows are public only
+    under a published parent (a meeting under its organisation) overrides `public()` to add that rule;
+    nothing else spells it. `published()` is the moderation state alone, for staff views and for
+    `public()` itself."""
 
     def published(self):
         return self.filter(status=Moderated.Status.PUBLISHED)
+
+    def public(self):
+        return self.published()
 
 
 class Moderated(models.Model):

@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from negotiations.models import Meeting
 from peacetracker.dates import format_partial_date
@@ -18,13 +18,28 @@ SLUG_PLACEHOLDER = "slug-placeholder-0c4f"
 
 
 @register.simple_tag
-def meeting_rows(meetings):
+def meeting_rows(meetings, organisation=""):
     """One <tr> per meeting: organisation, number, date as known, location, format, representatives, outcome.
 
-    Each meeting is a row of `complete_list_rows`. Labels and URL patterns are worked out once per page,
-    not once per row.
+    Each meeting is a row of `complete_list_rows`; a list filtered to one `organisation` (its slug) leaves
+    out the organisation's cell. Each cell is labelled (`data-label`) with its column's heading, which a
+    phone shows beside it, and the date, location and outcome are marked as the `key` cells a phone shows
+    first (`_meeting_table_head.html` has the headings). Labels and URL patterns are worked out once per
+    page, not once per row.
     """
     language = get_language()
+    label = {
+        column: f'data-label="{escape(gettext(heading))}"'
+        for column, heading in (
+            ("organisation", "Organisation"),
+            ("date", "Date"),
+            ("location", "Location"),
+            ("format", "Format"),
+            ("representatives", "Representatives"),
+            ("outcome", "Outcome"),
+        )
+    }
+    label["number"] = 'data-label="#"'
     formats = {value: escape(label) for value, label in Meeting.Format.choices}
     outcomes = {value: escape(label) for value, label in Meeting.Outcome.choices}
     meeting_url = escape(fixed_reverse("negotiations:meeting-detail", pk=PK_PLACEHOLDER))
@@ -46,12 +61,20 @@ def meeting_rows(meetings):
             location = fallback_html(meeting["location_text"])
         else:
             location = escape(meeting["location_text"] or meeting["location"])
-        organisation_link = organisation_url.replace(SLUG_PLACEHOLDER, escape(meeting["organisation__slug"]))
+        if organisation:
+            organisation_cell = ""
+        else:
+            link = organisation_url.replace(SLUG_PLACEHOLDER, escape(meeting["organisation__slug"]))
+            organisation_cell = (
+                f'<td {label["organisation"]}><a href="{link}">{escape(meeting["organisation"])}</a></td>'
+            )
         rows.append(
-            f'<tr><td><a href="{organisation_link}">{escape(meeting["organisation"])}</a></td>'
-            f'<td><a href="{url}">{escape(number)}</a></td><td><a href="{url}">{escape(date)}</a></td>'
-            f"<td>{location}</td><td>{formats.get(meeting['format']) or escape(meeting['format'])}</td>"
-            f"<td>{escape(meeting['representatives'])}</td>"
-            f"<td>{outcomes.get(meeting['outcome']) or escape(meeting['outcome'])}</td></tr>"
+            f'<tr>{organisation_cell}<td {label["number"]}><a href="{url}">{escape(number)}</a></td>'
+            f'<td class="key" {label["date"]}><a href="{url}">{escape(date)}</a></td>'
+            f'<td class="key" {label["location"]}>{location}</td>'
+            f"<td {label['format']}>{formats.get(meeting['format']) or escape(meeting['format'])}</td>"
+            f"<td {label['representatives']}>{escape(meeting['representatives'])}</td>"
+            f'<td class="key" {label["outcome"]}>'
+            f"{outcomes.get(meeting['outcome']) or escape(meeting['outcome'])}</td></tr>"
         )
     return mark_safe("\n".join(rows))

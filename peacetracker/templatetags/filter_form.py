@@ -44,3 +44,10 @@ def filter_fields(form):
         else:
             html.append(field_html(bound_field))
     return mark_safe("".join(html))
+
+
+@register.simple_tag
+def active_filters(fields):
+    """How many of a filter form's fields (a form, or a list of its bound fields) the reader has set, for
+    the folded form's summary: `{% active_filters form as active %}`. The sort order is not a filter."""
+    return sum(1 for field in fields if field.name != "sort" and str(field.data or "").strip())

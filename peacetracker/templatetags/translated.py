@@ -1,17 +1,19 @@
 """Reader-facing text in the reader's language; English, marked, where no translation exists yet."""
 
+import contextvars
 import re
 from decimal import Decimal
 
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
+from django.template.loader import get_template
 from django.urls import get_script_prefix, translate_url
 from django.utils import numberformat
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeData
-from django.utils.translation import get_language_from_path, get_language_info, gettext
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language_from_path, get_language_info
 from modeltranslation.utils import build_localized_fieldname
 from modeltranslation.utils import get_language as reader_language
 
@@ -38,13 +40,20 @@ def _versions(obj, field):
     return getattr(obj, build_localized_fieldname(field, default), None) or "", True
 
 
-def _note():
-    return format_html('<span class="fallback-note">{}</span>', gettext("(English)"))
+# Within `{% english_notice %}`, a one-item list counting the English texts standing in for missing
+# translations, so that the page says once that they are in English rather than after each of them.
+_fallbacks = contextvars.ContextVar("english_fallbacks", default=None)
+
+
+def _fallback_shown():
+    counter = _fallbacks.get()
+    if counter is not None:
+        counter[0] += 1
 
 
 @register.filter
 def tr(obj, field):
-    """One line of text, e.g. `{{ meeting|tr:"place" }}`; English standing in is marked and noted."""
+    """One line of text, e.g. `{{ meeting|tr:"place" }}`; English standing in is marked and counted."""
     text, fallback = _versions(obj, field)
     if not fallback or not text:
         return conditional_escape(text)
@@ -52,8 +61,10 @@ def tr(obj, field):
 
 
 def fallback_html(text):
-    """English text standing in for a missing translation, escaped, marked `lang="en"` and noted."""
-    return format_html('<span lang="en" class="fallback">{}</span> {}', text, _note())
+    """English text standing in for a missing translation, escaped, marked `lang="en"` and counted for
+    the page's `{% english_notice %}`."""
+    _fallback_shown()
+    return format_html('<span lang="en" class="fallback">{}</span>', text)
 
 
 @register.filter
@@ -74,7 +85,37 @@ def tr_prose(obj, field):
     paragraphs = linebreaks_filter(text, autoescape=True)
     if not fallback:
         return paragraphs
-    return format_html('<div lang="en" class="fallback">{}<p>{}</p></div>', paragraphs, _note())
+    _fallback_shown()
+    return format_html('<div lang="en" class="fallback">{}</div>', paragraphs)
+
+
+class EnglishNoticeNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        token = _fallbacks.set([0])
+        try:
+            html = self.nodelist.render(context)
+            shown = _fallbacks.get()[0]
+        finally:
+            _fallbacks.reset(token)
+        if not shown or reader_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+            return html
+        notice = get_template("includes/_english_notice.html").render()
+        heading, end, rest = html.partition("</h1>")
+        return mark_safe(f"{heading}{end}{notice}{rest}" if end else f"{notice}{html}")
+
+
+@register.tag
+def english_notice(parser, token):
+    """`{% english_notice %}…{% endenglish_notice %}`: the content, with a note (`_english_notice.html`)
+    after its heading (its first `</h1>`) saying that parts of it are in English when any `tr`, `tr_prose`
+    or `fallback_html` inside it showed English standing in for the reader's language: said once for the
+    page, not after every such text."""
+    nodelist = parser.parse(("endenglish_notice",))
+    parser.delete_first_token()
+    return EnglishNoticeNode(nodelist)
 
 
 @register.simple_tag(takes_context=True)

@@ -106,7 +106,8 @@ def test_burmese_clashes_page_writes_figures_and_chart_labels_in_myanmar_digits(
     table = re.search(r'<table[^>]*id="figures-table".*?</table>', html, re.S) or re.search(
         r"<table.*?</table>", html, re.S
     )
-    assert not re.search(r'<td class="num">[^<]*[0-9]', table.group(0))
+    assert re.search(r'<td class="num[^"]*"[^>]*>[^<]*[၀-၉]', table.group(0))
+    assert not re.search(r'<td class="num[^"]*"[^>]*>[^<]*[0-9]', table.group(0))
 
 
 def test_burmese_event_figures_in_myanmar_digits_and_the_csv_in_western(client, db):

@@ -39,7 +39,7 @@ def cell(client, meeting, language="en"):
     link = url("negotiations:meeting-detail", language, pk=meeting.pk)
     rows = [row for row in re.findall(r"<tr>.*?</tr>", page(client, language)) if f'href="{link}"' in row]
     assert len(rows) == 1, f"meeting {meeting.pk} has {len(rows)} rows on the {language} list"
-    cells = re.findall(r"<td>(.*?)</td>", rows[0])
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0])
     assert len(cells) == 7, rows[0]
     return html.unescape(cells[REPRESENTATIVES])
 

@@ -231,7 +231,7 @@ def test_burmese_participant_names_fall_back_to_english():
 
 
 def main_navigation(html):
-    match = re.search(r'<nav aria-label="[^"]*">\s*<ul>.*?</ul>', html, re.S)
+    match = re.search(r'<nav class="site-nav" aria-label="[^"]*">.*?</ul>', html, re.S)
     assert match, "no main navigation"
     return match.group(0)
 

@@ -179,7 +179,7 @@ def test_page_has_no_inline_style_or_script_for_the_strict_csp(client, seed):
 
 def test_figures_table_beside_the_chart_lists_the_same_figures(client, seed):
     page = client.get("/en/clashes/").content.decode()
-    table = re.search(r'<table class="figures" id="figures-table">.*?</table>', page, re.DOTALL).group()
+    table = re.search(r'<table class="figures cards" id="figures-table">.*?</table>', page, re.DOTALL).group()
     assert '<th scope="col">Claimed by</th>' in table
     for text in ("2,400", "1,095", "as of March 2023", "138"):
         assert text in table
@@ -378,7 +378,7 @@ def test_events_table_shows_each_event_with_its_anchor(client):
     for text in ("5 Mar 2022", "Hpakant", "Kachin", "Battles", "Armed clash", "Military Forces of Myanmar"):
         assert text in row
     assert f'<a href="{kio.get_absolute_url()}">KIA: Kachin Independence Army</a>' in row
-    assert '<td class="num">4</td>' in row
+    assert '<td class="num" data-label="Fatalities">4</td>' in row
     assert "…" in row and "clashed. " * 20 not in row
 
 

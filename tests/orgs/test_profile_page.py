@@ -131,7 +131,7 @@ def test_clashes_page_shows_disputed_tallies_side_by_side(client):
 
 def meeting_numbers(page):
     section = re.search(r'<section id="meetings".*?</section>', page, re.DOTALL).group()
-    return [int(n) for n in re.findall(r'<td><a href="/\w+/meetings/\d+/">(\d+)</a></td>', section)]
+    return [int(n) for n in re.findall(r'<td[^>]*><a href="/\w+/meetings/\d+/">(\d+)</a></td>', section)]
 
 
 def test_profile_lists_the_latest_25_meetings_by_date_and_links_all_of_them(client):
