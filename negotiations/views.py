@@ -351,6 +351,8 @@ class HomeView(TemplateView):
             .filter(organisation__status=PUBLISHED, date__isnull=False)
             .select_related("organisation")
             .order_by("-date", "-pk")[:5],
-            organisations=Organisation.objects.published().order_by("-updated_at", "name")[:5],
+            # Ties (a whole profile loaded at once) go to the newest record, not to the name, which is
+            # sorted per language and would give the two languages different organisations.
+            organisations=Organisation.objects.published().order_by("-updated_at", "-pk")[:5],
             **kwargs,
         )

@@ -9,24 +9,94 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from peacetracker.numerals import digits_localize
 
-# Narrow enough that 13-unit text stays readable when a phone scales the chart down.
-WIDTH = 400
-PLOT_LEFT = 48
-PLOT_RIGHT = WIDTH - 56
+
+@dataclass(frozen=True)
+class Metrics:
+    """The sizes of a chart for one script, in the units of its viewBox; the text size is site.css's for
+    the chart's `chart-<script>` class."""
+
+    script: str
+    width: int
+    plot_left: float
+    plot_right: float
+    char_width: float  # a generous average advance of one character at the text size
+    digit_width: float  # the same for the characters of a number
+    line: float  # the height of a line of text
+    baseline: float  # from the top of a line of text to its baseline
+    bar_height: float
+    value_baseline: float  # from the top of a bar to the baseline of its value
+    note_line: float
+    note_baseline: float
+    tick_baseline: float  # below the plot
+    axis_label_baseline: float  # below the plot
+    bottom: float
+    steps: int  # about how many steps the axis has
+
+
+# 13-unit text, narrow enough to stay readable when a phone scales the chart down.
+LATIN = Metrics(
+    script="latin",
+    width=400,
+    plot_left=48,
+    plot_right=400 - 56,
+    char_width=7.2,
+    digit_width=7.2,
+    line=16,
+    baseline=12,
+    bar_height=16,
+    value_baseline=12.5,
+    note_line=18,
+    note_baseline=13,
+    tick_baseline=16,
+    axis_label_baseline=36,
+    bottom=46,
+    steps=5,
+)
+# Burmese needs 16 px to be read, and room above and below a line for its stacked vowels and medials: a
+# chart 320 units wide, drawn no wider than 400 px (site.css), shows 16-unit text at 16–20 px from a
+# 360 px phone to a desktop. Fewer axis steps leave room between the wider Myanmar numbers.
+MYANMAR = Metrics(
+    script="myanmar",
+    width=320,
+    plot_left=56,
+    plot_right=320 - 56,
+    char_width=8,
+    digit_width=9.6,
+    line=26,
+    baseline=18,
+    bar_height=22,
+    value_baseline=16.5,
+    note_line=28,
+    note_baseline=19,
+    tick_baseline=22,
+    axis_label_baseline=50,
+    bottom=60,
+    steps=3,
+)
+PLOT_LEFT = LATIN.plot_left
+PLOT_RIGHT = LATIN.plot_right
 LABEL_INDENT = 4
-CHAR_WIDTH = 7.2  # average advance of a character at the 13-unit font size set in site.css
 TOP = 6
-LABEL_LINE = 16
-BAR_HEIGHT = 16
 ROW_GAP = 5
 GROUP_GAP = 12
-NOTE_LINE = 18
-BOTTOM = 46
-MAX_LABEL_CHARS = int((WIDTH - PLOT_LEFT - LABEL_INDENT) / CHAR_WIDTH)
+MAX_LABEL_LINES = 2
+
+
+def metrics_for_language(language=None):
+    """The metrics for the reader's language (the active one unless named)."""
+    return MYANMAR if (language or get_language() or "").startswith("my") else LATIN
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text and the y of its baseline."""
+
+    text: str
+    y: float
 
 
 @dataclass(frozen=True)
@@ -49,6 +119,7 @@ class Bar:
     value_y: float
     value_inside: bool
     figure_id: int | None = None
+    label_lines: tuple[Line, ...] = ()
 
     @property
     def end(self):
@@ -70,10 +141,11 @@ class YearGroup:
 
 @dataclass(frozen=True)
 class Note:
-    """A line of text in place of bars, e.g. for years without figures."""
+    """Text in place of bars, e.g. for years without figures, with the lines it is drawn on."""
 
     text: str
     y: float
+    lines: tuple[Line, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +159,7 @@ class Tick:
 class Chart:
     """Everything the SVG template draws, in the coordinates of its viewBox."""
 
+    metrics: Metrics
     key: str
     title: str
     description: str
@@ -111,6 +184,10 @@ class Chart:
         return f"0 0 {self.width} {self.height}"
 
     @property
+    def script(self):
+        return self.metrics.script
+
+    @property
     def year_x(self):
         return self.plot_left - 8
 
@@ -120,11 +197,11 @@ class Chart:
 
     @property
     def tick_label_y(self):
-        return round(self.plot_bottom + 16, 2)
+        return round(self.plot_bottom + self.metrics.tick_baseline, 2)
 
     @property
     def axis_label_y(self):
-        return round(self.plot_bottom + 36, 2)
+        return round(self.plot_bottom + self.metrics.axis_label_baseline, 2)
 
     @property
     def has_partial(self):
@@ -327,11 +404,12 @@ def _describe_run(specs):
     return gettext("{opponent}: {figures}").format(opponent=specs[0].opponent, figures=" / ".join(figures))
 
 
-def nice_scale(largest):
-    """The axis maximum and tick step for a largest value: steps of 1, 2 or 5 times a power of ten."""
+def nice_scale(largest, steps=5):
+    """The axis maximum and tick step for a largest value, in about `steps` steps of 1, 2 or 5 times a
+    power of ten."""
     if largest <= 0:
         return 1, 1
-    raw = largest / 5
+    raw = largest / steps
     step = 1
     if raw > 1:
         power = 10 ** math.floor(math.log10(raw))
@@ -339,12 +417,24 @@ def nice_scale(largest):
     return step * math.ceil(largest / step), step
 
 
-def _truncate(text, limit=MAX_LABEL_CHARS):
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def wrap(text, limit, max_lines=None):
+    """`text` in lines of at most `limit` characters, broken at spaces; past `max_lines`, cut with "…"."""
+    lines = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.extend(word[start : start + limit] for start in range(0, len(word), limit))
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: limit - 1].rstrip() + "…"
+    return lines
 
 
 def _layout(key, title, description, axis_label, items, separated=True):
     """Place the items top to bottom; `separated` puts a rule between years, for multi-bar years."""
+    m = metrics_for_language()
+    line_chars = int((m.width - m.plot_left - LABEL_INDENT) / m.char_width)
     largest = max(
         (
             max(spec.value, spec.high or 0)
@@ -354,11 +444,14 @@ def _layout(key, title, description, axis_label, items, separated=True):
         ),
         default=0,
     )
-    axis_max, step = nice_scale(largest)
-    plot_width = PLOT_RIGHT - PLOT_LEFT
+    axis_max, step = nice_scale(largest, m.steps)
+    plot_width = m.plot_right - m.plot_left
 
     def length(value):
         return round(value / axis_max * plot_width, 2)
+
+    def lines_from(top, texts):
+        return tuple(Line(text, round(top + m.baseline + n * m.line, 2)) for n, text in enumerate(texts))
 
     groups, notes, separators = [], [], []
     y = TOP
@@ -369,58 +462,61 @@ def _layout(key, title, description, axis_label, items, separated=True):
         elif index:
             y += ROW_GAP
         if isinstance(item, _Gap):
-            notes.append(Note(item.text, round(y + 13, 2)))
-            y += NOTE_LINE
+            texts = wrap(item.text, line_chars)
+            top = y + m.note_baseline - m.baseline
+            lines = lines_from(top, texts)
+            notes.append(Note(item.text, lines[0].y, lines))
+            y += m.note_line + (len(texts) - 1) * m.line
             continue
         bars = []
         for number, spec in enumerate(item.specs):
             if number:
                 y += ROW_GAP
-            label_y = None
-            if spec.label:
-                label_y = round(y + 12, 2)
-                y += LABEL_LINE
+            label_lines = lines_from(y, wrap(spec.label, line_chars, MAX_LABEL_LINES))
+            y += len(label_lines) * m.line
             width = length(spec.value)
             range_width = length(spec.high) - width if spec.high is not None else 0
-            end = PLOT_LEFT + width + range_width
-            value_inside = end + 4 + len(spec.value_text) * CHAR_WIDTH > WIDTH
+            end = m.plot_left + width + range_width
+            value_inside = end + 4 + len(spec.value_text) * m.digit_width > m.width
             bars.append(
                 Bar(
                     year=item.year,
                     value=spec.value,
                     high=spec.high,
                     value_text=spec.value_text,
-                    label=_truncate(spec.label),
+                    label=" ".join(line.text for line in label_lines),
                     partial=spec.partial,
-                    x=PLOT_LEFT,
+                    x=m.plot_left,
                     y=round(y, 2),
                     width=width,
-                    height=BAR_HEIGHT,
+                    height=m.bar_height,
                     range_width=round(range_width, 2),
-                    label_y=label_y,
+                    label_y=label_lines[0].y if label_lines else None,
                     value_x=round(end - 4 if value_inside else end + 4, 2),
-                    value_y=round(y + 12.5, 2),
+                    value_y=round(y + m.value_baseline, 2),
                     value_inside=value_inside,
                     figure_id=spec.figure_id,
+                    label_lines=label_lines,
                 )
             )
-            y += BAR_HEIGHT
+            y += m.bar_height
         first = bars[0]
         groups.append(YearGroup(item.year, first.label_y or first.value_y, tuple(bars)))
     plot_bottom = round(y + 4, 2)
     ticks = tuple(
-        Tick(value, round(PLOT_LEFT + length(value), 2), _number(value))
+        Tick(value, round(m.plot_left + length(value), 2), _number(value))
         for value in range(0, axis_max + 1, step)
     )
     return Chart(
+        metrics=m,
         key=key,
         title=title,
         description=description,
         axis_label=axis_label,
-        width=WIDTH,
-        height=round(plot_bottom + BOTTOM, 2),
-        plot_left=PLOT_LEFT,
-        plot_right=PLOT_RIGHT,
+        width=m.width,
+        height=round(plot_bottom + m.bottom, 2),
+        plot_left=m.plot_left,
+        plot_right=m.plot_right,
         plot_top=TOP - 2,
         plot_bottom=plot_bottom,
         groups=tuple(groups),

@@ -63,19 +63,21 @@ AXE_RUN = """async () => {
   return full.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }"""
-# Text in the Myanmar script drawn smaller than 16 px. The clashes page's SVG charts are left out: their
-# text is sized in the chart's own units (orgs/charts.py), and the table beside each chart lists its figures.
+# Text in the Myanmar script drawn smaller than 16 px; in the clashes page's SVG charts, the text's size in
+# the chart's units times the scale the chart is drawn at.
 SMALL_BURMESE = """() => {
   const small = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
-    if (!/[\\u1000-\\u109F]/.test(node.data) || el.closest('svg')) continue;
+    if (!/[\\u1000-\\u109F]/.test(node.data)) continue;
     const r = el.getBoundingClientRect();
     if (r.width <= 1 && r.height <= 1) continue;
-    const size = parseFloat(getComputedStyle(el).fontSize);
-    const text = node.data.trim().slice(0, 30);
-    if (size < 16) small.push(`${el.tagName.toLowerCase()}.${el.className} ${size}px ${text}`);
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    const svg = el.closest('svg');
+    if (svg) size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const name = `${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className}`;
+    if (size < 16) small.push(`${name} ${size}px ${node.data.trim().slice(0, 30)}`);
   }
   return small;
 }"""

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -331,3 +332,28 @@ def test_agreements_query_count_does_not_grow_with_the_data(client, url):
     for _ in range(40):
         cite(make_agreement(parties=[kio, make_org()], points=["one", "two"]))
     assert _queries(client, url) == small
+
+
+# Home
+
+
+def test_home_lists_the_most_recently_updated_organisations_the_same_in_both_languages(client):
+    from orgs.models import Organisation
+
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    # Burmese names that sort in another order than the English ones, all updated at the same moment.
+    same_time = [make_org(name=f"Zeta {n}", name_my=f"က {n}") for n in range(4)]
+    same_time += [make_org(name=f"Alpha {n}", name_my=f"ဟ {n}") for n in range(4)]
+    Organisation.objects.update(updated_at=long_ago)
+    latest = make_org(name="Latest Front")
+    make_org(name="Draft Front", status="draft")
+
+    pages = {language: client.get(f"/{language}/").content.decode() for language in ("en", "my")}
+    for language, page in pages.items():
+        box = page.split('id="recent-organisations"')[1].split("</section>")[0]
+        linked = re.findall(f'href="/{language}/organisations/([^/"]+)/"', box)
+        assert linked[0] == latest.slug, language
+        assert len(linked) == 5 and "Draft Front" not in box
+        pages[language] = linked
+    assert pages["en"] == pages["my"]
+    assert set(pages["en"][1:]) <= {org.slug for org in same_time}

@@ -747,3 +747,38 @@ def test_event_year_chart_counts_years_between_with_zero():
 )
 def test_axis_scale_uses_round_steps(largest, scale):
     assert nice_scale(largest) == scale
+
+
+def test_a_long_label_wraps_onto_a_second_line_inside_the_chart():
+    claimant = "the Kachin Independence Organisation's information department in Laiza"
+    (chart,) = clash_figure_charts([_figure(1, 2400, claimed_by_text=claimant)])
+    (bar,) = chart.bars
+    assert bar.label == f"according to {claimant}"
+    assert len(bar.label_lines) == 2
+    assert bar.label_lines[0].y < bar.label_lines[1].y < bar.y
+    for line in bar.label_lines:
+        assert chart.label_x + len(line.text) * chart.metrics.char_width <= chart.width
+
+
+def test_burmese_charts_give_their_text_room_to_be_drawn_at_16_units():
+    with translation.override("my"):
+        (chart,) = clash_figure_charts(
+            [_figure(1, 2400, claimed_by_text="KIO"), _figure(2, 38, year=2019, claimed_by_text="KIO")]
+        )
+    with translation.override("en"):
+        (english,) = clash_figure_charts(
+            [_figure(1, 2400, claimed_by_text="KIO"), _figure(2, 38, year=2019, claimed_by_text="KIO")]
+        )
+    assert chart.script == "myanmar" and english.script == "latin"
+    # site.css draws a Burmese chart no wider than 400 px, so 16-unit text is at most 20 px on a desktop and
+    # at least 16 px on a 360 px phone (328 px for the chart).
+    assert chart.width <= 328
+    bar = chart.bars[0]
+    assert bar.label == "KIO ၏ ပြောဆိုချက်အရ"
+    # Room below the label's baseline for the marks Burmese writes under a letter, before the bar.
+    assert bar.height >= 20 and bar.y - bar.label_lines[0].y >= 6
+    # Years without figures are said in full, on as many lines as it takes.
+    (note,) = chart.notes
+    assert note.text == "၂၀၁၃–၂၀၁၈ အတွက် ထုတ်ပြန်ထားသော ကိန်းဂဏန်း မရှိပါ"
+    assert " ".join(line.text for line in note.lines) == note.text
+    assert [tick.text for tick in chart.ticks] == ["၀", "၁,၀၀၀", "၂,၀၀၀", "၃,၀၀၀"]
