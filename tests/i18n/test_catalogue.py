@@ -50,7 +50,11 @@ def test_placeholders_survive_translation():
 def test_the_interface_speaks_burmese_under_my():
     with translation.override("my"):
         assert translation.gettext("Meetings") == "တွေ့ဆုံဆွေးနွေးပွဲများ"
-        assert translation.gettext("(English)") == "(အင်္ဂလိပ်)"
+        assert translation.gettext("Menu") == "မီနူး"
+        assert translation.gettext("Back to top") == "ထိပ်သို့ ပြန်သွားရန်"
+        assert translation.ngettext("%(count)s active", "%(count)s active", 2) % {"count": 2} == (
+            "2 ခု သုံးထားသည်"
+        )
         assert translation.gettext("Approve and publish") == "အတည်ပြု၍ ထုတ်ဝေရန်"
 
 

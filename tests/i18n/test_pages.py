@@ -120,3 +120,18 @@ def test_the_directory_lists_the_same_organisations_in_both_languages(client, se
 
     assert sorted(order("my")) == sorted(order("en"))
     assert len(order("en")) > 20
+
+
+def test_the_phone_controls_and_notices_speak_burmese(client, seed):
+    meetings = client.get(url("negotiations:meeting-list", "my", "location=Ruili&year=2012")).content.decode()
+    summary = re.search(r'<details class="filter-fold"[^>]*>\s*<summary>(.*?)</summary>', meetings, re.S)
+    assert "၂ ခု သုံးထားသည်" in summary.group(1)
+    profile = client.get(url("orgs:organisation-detail", "my", slug="kio-kia")).content.decode()
+    home = client.get(url("home", "my")).content.decode()
+    for html in (meetings, profile, home):
+        assert ">မီနူး</summary>" in html and ">ထိပ်သို့ ပြန်သွားရန်</a>" in html
+        for english in (">Menu<", ">Back to top<", " active<", "Parts of this page"):
+            assert english not in html
+    assert "ဘာသာမပြန်ရသေးသဖြင့် အင်္ဂလိပ်ဘာသာဖြင့် ပြထားသည်" in profile.split(ENGLISH_NOTICE)[1]
+    assert "အပိုင်းများစာရင်းသို့ ပြန်သွားရန်" in profile
+    assert "မကြာသေးမီက ပြင်ဆင်ထားသော အဖွဲ့အစည်းများ" in home
