@@ -104,6 +104,9 @@ class Survey:
             "meeting": meeting_path,
             "statements": "/statements/",
             "clashes": "/clashes/",
+            "agreements": "/agreements/",
+            "invitations": "/invitations/",
+            "person": "/people/sumlut-gam/",
         }
         for name, path in paths.items():
             self.page.goto(f"/{language}{path}")
@@ -373,7 +376,7 @@ def test_the_w3c_checker_finds_no_errors_on_the_main_pages(site, tmp_path):
         pytest.skip("no Java to run vnu.jar")
     server, meeting_path = site
     paths = ["/", "/organisations/", "/organisations/kio-kia/", "/meetings/", FILTERED, meeting_path]
-    paths += ["/statements/", "/clashes/", "/agreements/", "/invitations/"]
+    paths += ["/statements/", "/clashes/", "/agreements/", "/invitations/", "/people/sumlut-gam/"]
     files = []
     for language in LANGUAGES:
         for number, path in enumerate(paths):
