@@ -81,3 +81,24 @@ def test_the_icon_answers_at_the_sites_root(client, db):
 def test_every_page_names_its_icon(client, db):
     page = client.get("/en/").content.decode()
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+
+
+def test_hashed_static_files_are_sent_compressed_and_cached_for_a_year(client, db, settings, tmp_path):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.test import Client
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.STATIC_ROOT = tmp_path
+    call_command("collectstatic", interactive=False, verbosity=0)
+    hashed = staticfiles_storage.url("css/site.css")
+    assert hashed != "/static/css/site.css" and hashed.endswith(".css")
+    # A new client loads the middleware afresh, so whitenoise finds the files just collected.
+    response = Client().get(hashed, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "max-age=315360000" in response["Cache-Control"] and "immutable" in response["Cache-Control"]
+    page = Client().get("/en/").content.decode()
+    assert f'href="{hashed}"' in page
