@@ -8,6 +8,7 @@ page at every width go to test-results/phone-layout/ (ignored by git) for a pers
 import shutil
 import subprocess
 import tempfile
+import threading
 import urllib.request
 from pathlib import Path
 
@@ -143,6 +144,11 @@ def site(django_db_setup, django_db_blocker):
         try:
             yield server, meeting.get_absolute_url().removeprefix("/en")
         finally:
+            # The server answers each browser connection in a thread of its own, which closes the shared
+            # test database connection as it ends: let them end before the server stops sharing it.
+            for thread in threading.enumerate():
+                if thread.name.endswith("(process_request_thread)"):
+                    thread.join(timeout=10)
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
 
