@@ -116,13 +116,27 @@ def cmd_run():
     sys.exit(run_together(site_commands()))
 
 
+def parallel(pytest_args):
+    """pytest-xdist's options for the suite: a worker per CPU, unless the caller chose (`-n 1`, `-n 0`,
+    `-p no:xdist`) or debugs (`--pdb`, `--trace`, which need the tests in this process)."""
+    args = list(pytest_args)
+    chose = any(
+        arg in {"-n", "--numprocesses", "--pdb", "--trace", "-pno:xdist", "no:xdist"}
+        or arg.startswith(("-n", "--numprocesses=", "--dist"))
+        for arg in args
+    )
+    return [] if chose else ["-n", "auto"]
+
+
 def cmd_test(*pytest_args):
     ensure_venv("requirements-dev.txt")
+    workers = parallel(pytest_args)
     say(
         "Running the test suite"
         + (f" on {os.environ['DATABASE_URL']}" if os.environ.get("DATABASE_URL") else " on SQLite")
+        + (", a worker per CPU (pytest -n auto)" if workers else "")
     )
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *workers, *pytest_args], cwd=ROOT)
     sys.exit(result.returncode)
 
 

@@ -69,3 +69,24 @@ def test_a_web_server_started_with_no_settings_in_its_environment_never_runs_in_
         [sys.executable, "-c", check], cwd=ROOT, env=environment, capture_output=True, text=True
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+DEBUG_OF = "from django.conf import settings; print(settings.DEBUG)"
+
+
+def test_a_production_machine_that_forgot_django_debug_never_runs_in_debug_mode():
+    """A worker or command started where production is configured (its secret key, its host names) but
+    DJANGO_DEBUG is forgotten, empty or mistyped runs without debug: no debug pages, no query log."""
+    secret = "k3Q9-vT2pL8-zX4r-W6nB1-yH7mC5-dF0sJ9-aG2eU4-oK8iR3"
+    for debug in (None, "", "ture", "False", "0"):
+        result = manage("shell", "--no-imports", "-c", DEBUG_OF, DJANGO_DEBUG=debug, DJANGO_SECRET_KEY=secret)
+        assert result.stdout.strip() == "False", (debug, result.stderr)
+    # Only the host names set, the secret forgotten too: production, which refuses to start without it.
+    result = manage("shell", "--no-imports", "-c", DEBUG_OF, DJANGO_ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_on_only_when_asked_for_or_on_a_machine_with_no_production_settings():
+    assert manage("shell", "--no-imports", "-c", DEBUG_OF, DJANGO_DEBUG="1").stdout.strip() == "True"
+    assert manage("shell", "--no-imports", "-c", DEBUG_OF).stdout.strip() == "True"

@@ -32,7 +32,7 @@ from peacetracker.models import Citation, Source
 
 pytestmark = pytest.mark.django_db
 
-SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_6460ef6c7ad7355a.txt"
+SEED_TEXT = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_6460ef6c7ad7355a.txt"
 
 DIRECTORY_SLUGS = {
     "kio-kia",
