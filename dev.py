@@ -125,7 +125,9 @@ def parallel(pytest_args):
         or arg.startswith(("-n", "--numprocesses=", "--dist"))
         for arg in args
     )
-    return [] if chose else ["-n", "auto"]
+    # Each test module on one worker: the data a module builds once (the seed, the leak tests' world) is
+    # built once, not once per worker.
+    return [] if chose else ["-n", "auto", "--dist", "loadscope"]
 
 
 def cmd_test(*pytest_args):

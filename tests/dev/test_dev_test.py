@@ -17,7 +17,7 @@ def dev():
 
 @pytest.mark.parametrize("args", [(), ("tests/orgs",), ("-x", "-k", "merge"), ("--durations=20",)])
 def test_the_suite_runs_in_parallel_by_default(dev, args):
-    assert dev.parallel(args) == ["-n", "auto"]
+    assert dev.parallel(args) == ["-n", "auto", "--dist", "loadscope"]
 
 
 @pytest.mark.parametrize(
