@@ -136,7 +136,7 @@ def cmd_test(*pytest_args):
     say(
         "Running the test suite"
         + (f" on {os.environ['DATABASE_URL']}" if os.environ.get("DATABASE_URL") else " on SQLite")
-        + (", a worker per CPU (pytest -n auto)" if workers else "")
+        + (f", a worker per CPU ({' '.join(workers)})" if workers else "")
     )
     result = subprocess.run([str(PYTHON), "-m", "pytest", *workers, *pytest_args], cwd=ROOT)
     sys.exit(result.returncode)
