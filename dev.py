@@ -116,13 +116,29 @@ def cmd_run():
     sys.exit(run_together(site_commands()))
 
 
+def parallel(pytest_args):
+    """pytest-xdist's options for the suite: a worker per CPU, unless the caller chose (`-n 1`, `-n 0`,
+    `-p no:xdist`) or debugs (`--pdb`, `--trace`, which need the tests in this process)."""
+    args = list(pytest_args)
+    chose = any(
+        arg in {"-n", "--numprocesses", "--pdb", "--trace", "-pno:xdist", "no:xdist"}
+        or arg.startswith(("-n", "--numprocesses=", "--dist"))
+        for arg in args
+    )
+    # Each test module on one worker: the data a module builds once (the seed, the leak tests' world) is
+    # built once, not once per worker.
+    return [] if chose else ["-n", "auto", "--dist", "loadscope"]
+
+
 def cmd_test(*pytest_args):
     ensure_venv("requirements-dev.txt")
+    workers = parallel(pytest_args)
     say(
         "Running the test suite"
         + (f" on {os.environ['DATABASE_URL']}" if os.environ.get("DATABASE_URL") else " on SQLite")
+        + (f", a worker per CPU ({' '.join(workers)})" if workers else "")
     )
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT)
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *workers, *pytest_args], cwd=ROOT)
     sys.exit(result.returncode)
 
 

@@ -24,12 +24,22 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Debug pages only where nothing says this is production. DJANGO_DEBUG decides when it is set (only 1, true,
+# yes or on turn debug on; any other value turns it off). Left unset, a machine whose environment holds
+# a production setting (a secret key or the site's host names, which production cannot run without) is
+# production: a forgotten DJANGO_DEBUG=0 there never means debug pages, nor a worker logging every query.
+# A checkout with none of them (`python3 dev.py run`, the tests, CI) is development. The web server
+# (wsgi.py) defaults to production whatever the environment holds.
+PRODUCTION_VARIABLES = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+DEBUG = env_bool("DJANGO_DEBUG", not any(os.environ.get(name) for name in PRODUCTION_VARIABLES))
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production).")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production). "
+            "For development on this machine, set DJANGO_DEBUG=1."
+        )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])

@@ -17,4 +17,5 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "state": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "state"},
 }
-PAGE_CACHE = False  # on only in tests/test_page_cache.py, so other tests' query counts measure real work
+# On only in tests/peacetracker/test_page_cache.py, so that other tests' query counts measure real work.
+PAGE_CACHE = False

@@ -32,8 +32,9 @@ HIDDEN = "Hiddenmarker"
 # The Burmese text of the same hidden rows.
 HIDDEN_MY = "ဝှက်ထားချက်"
 LANGUAGES = [code for code, _name in django_settings.LANGUAGES]
+# Examples per test: hypothesis's profile (100 by default; `pytest --hypothesis-profile=thorough` for
+# 1,000, see tests/conftest.py), twice that for the meetings list, which has the most filters.
 FUZZ = settings(
-    max_examples=200,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -278,7 +279,7 @@ def meeting_expectation(site, params):
     return ok, checks
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=2 * FUZZ.max_examples)
 @given(some_of(MEETING_PARAMS), st.sampled_from(LANGUAGES))
 def test_meeting_list_and_both_exports_survive_any_filter(client, site, params, language):
     usable, checks = meeting_expectation(site, params)

@@ -8,7 +8,8 @@ import pytest
 from negotiations.models import Meeting
 from tests.i18n.conftest import url
 
-pytestmark = pytest.mark.django_db
+# Every test reads the seed: loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_for_module")]
 
 
 def links(page):

@@ -10,7 +10,8 @@ from negotiations.models import Agreement, Meeting
 from orgs.models import Organisation, Person
 from tests.i18n.conftest import url
 
-pytestmark = pytest.mark.django_db
+# Every test reads the seed: loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_for_module")]
 
 ENGLISH_NOTICE = '<p class="english-notice" role="note">'
 ITEM_NOTE = "(အင်္ဂလိပ်)"

@@ -3,7 +3,7 @@
 import pytest
 from django_tasks import default_task_backend
 
-from imports import engine
+from imports import acled, engine
 from imports.models import ImportBatch, ImportUpload
 from imports.tasks import import_upload_check_task
 from orgs.models import ClashEvent
@@ -40,7 +40,7 @@ def test_a_large_upload_is_checked_in_the_background_and_its_page_shows_progress
     assert "Confirm import" not in page and "Check the file" not in page
 
     # The page as the worker goes, a chunk of rows at a time.
-    monkeypatch.setattr(engine, "CHUNK", 2)
+    monkeypatch.setattr(acled, "CHUNK", 2)
     real_check, seen = engine.clash_file_check, []
 
     def check_while_reading_the_page(stream, fmt, strict=False, progress=None, relink_allowed=True):

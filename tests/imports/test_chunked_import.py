@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from imports import engine
+from imports import acled
 from imports.models import ImportBatch, StagedEvent
 from imports.services import (
     HEARTBEAT_KEY,
@@ -62,7 +62,7 @@ def test_others_write_between_the_chunks_and_readers_see_none_of_the_batch_until
     military = make_org(name="Tatmadaw", slug="tatmadaw-chunks", kind="government")
     OrganisationAlias.objects.create(organisation=military, name="Military Forces of Myanmar")
     User.objects.create_user("lena", password="a-long-password", is_staff=True)
-    monkeypatch.setattr(engine, "CHUNK", 3)
+    monkeypatch.setattr(acled, "CHUNK", 3)
     batch = import_batch_create(acled_file([acled_row(n) for n in range(1, ROWS + 1)]), "big.csv", "acled")
     between_chunks = []
 
@@ -88,7 +88,7 @@ class WorkerKilled(BaseException):
 
 @pytest.mark.django_db
 def test_an_interrupted_import_resumes_after_the_chunks_it_staged(orgs, monkeypatch):
-    monkeypatch.setattr(engine, "CHUNK", 2)
+    monkeypatch.setattr(acled, "CHUNK", 2)
     batch = import_batch_create(acled_file([acled_row(n) for n in range(1, 8)]), "big.csv", "acled")
 
     def dies_after_two_chunks(rows):
@@ -105,13 +105,13 @@ def test_an_interrupted_import_resumes_after_the_chunks_it_staged(orgs, monkeypa
     assert import_batches_interrupted_mark() == [batch.pk]
     import_batch_requeue(batch)
     staged_again = []
-    real_stage = engine.EventStager.stage
+    real_stage = acled.EventStager.stage
 
     def stage(stager, changed):
         staged_again.extend(values[0] for line, existing, values in changed if line > stager.resume_after)
         real_stage(stager, changed)
 
-    monkeypatch.setattr(engine.EventStager, "stage", stage)
+    monkeypatch.setattr(acled.EventStager, "stage", stage)
     report = import_batch_run(batch)
 
     assert report.ok and (report.rows, report.created) == (7, 7)

@@ -75,13 +75,13 @@ def test_tallies_format(orgs, tmp_path, capsys):
     assert ClashFigure.objects.get().count == 138
 
 
-def test_exit_status_is_non_zero_for_an_invalid_file(tmp_path):
+def test_exit_status_is_non_zero_for_an_invalid_file(tmp_path, migrated_sqlite):
     root = Path(settings.BASE_DIR)
     path = write(tmp_path, acled_file([acled_row(1, latitude="x")]))
     database = tmp_path / "command.sqlite3"
     env = site_environment(database)
     manage = [sys.executable, str(root / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=root, env=env, check=True)
+    migrated_sqlite(database)
     result = subprocess.run(
         [*manage, "import_clashes", path], cwd=root, env=env, capture_output=True, text=True
     )
@@ -96,13 +96,13 @@ def test_exit_status_is_non_zero_for_an_invalid_file(tmp_path):
     assert "rows/s" not in result.stderr + result.stdout
 
 
-def test_database_worker_runs_a_queued_import(tmp_path):
+def test_database_worker_runs_a_queued_import(tmp_path, migrated_sqlite):
     """The real task backend: the confirmed batch waits in the database until `db_worker` runs it."""
     root = Path(settings.BASE_DIR)
     database = tmp_path / "worker.sqlite3"
     env = site_environment(database)
     manage = [sys.executable, str(root / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v", "0"], cwd=root, env=env, check=True)
+    migrated_sqlite(database)
     path = write(tmp_path, acled_file())
     enqueue = (
         "from imports.services import import_batch_create; from imports.tasks import import_batch_task; "

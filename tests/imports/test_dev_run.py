@@ -22,9 +22,17 @@ def dev():
     return module
 
 
+# Ctrl-C as a terminal delivers it: a test runner's worker process (pytest-xdist's) ignores SIGINT, and
+# the processes it starts would inherit that.
+AS_IN_A_TERMINAL = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+
+
 def sleeper(pid_file):
     """A command that notes its process id, then waits to be stopped."""
-    code = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    code = (
+        AS_IN_A_TERMINAL
+        + f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(120)"
+    )
     return [sys.executable, "-c", code]
 
 
@@ -66,7 +74,7 @@ def test_when_one_command_exits_the_other_is_stopped_and_its_status_returned(dev
 def test_ctrl_c_stops_both_commands(tmp_path):
     site, worker = tmp_path / "site.pid", tmp_path / "worker.pid"
     script = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import dev; "
+        AS_IN_A_TERMINAL + "import sys; sys.path.insert(0, sys.argv[1]); import dev; "
         f"sys.exit(dev.run_together([{sleeper(site)!r}, {sleeper(worker)!r}]))"
     )
     parent = subprocess.Popen([sys.executable, "-c", script, str(settings.BASE_DIR)])

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from imports import engine
+from imports import acled
 from imports.models import ImportBatch
 from imports.services import import_batch_create, import_batch_run
 from peacetracker.cache import cache_generation
@@ -36,7 +36,7 @@ def test_a_flood_of_unique_pages_mid_import_evicts_neither_the_generation_nor_th
     client, orgs, officer, small_page_cache, monkeypatch
 ):
     user, officer_client = officer
-    monkeypatch.setattr(engine, "CHUNK", 2)
+    monkeypatch.setattr(acled, "CHUNK", 2)
     batch = import_batch_create(acled_file([acled_row(n) for n in range(1, 7)]), "events.csv", "acled", user)
     generation = cache_generation()
     seen = []

@@ -69,3 +69,40 @@ def test_a_web_server_started_with_no_settings_in_its_environment_never_runs_in_
         [sys.executable, "-c", check], cwd=ROOT, env=environment, capture_output=True, text=True
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def debug_of(**env):
+    """settings.DEBUG as the settings module decides it in a fresh process with these environment variables
+    (and no other DJANGO_ one); the process's error output when it refuses to start."""
+    result = python("from peacetracker.settings import base; print(base.DEBUG)", **env)
+    return result.stdout.strip() or result.stderr
+
+
+def python(code, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update({key: value for key, value in env.items() if value is not None})
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_a_production_machine_that_forgot_django_debug_never_runs_in_debug_mode():
+    """A worker or command started where production is configured (its secret key, its host names) but
+    DJANGO_DEBUG is forgotten, empty or mistyped runs without debug: no debug pages, no query log."""
+    secret = "k3Q9-vT2pL8-zX4r-W6nB1-yH7mC5-dF0sJ9-aG2eU4-oK8iR3"
+    for debug in (None, "", "ture", "False", "0"):
+        assert debug_of(DJANGO_DEBUG=debug, DJANGO_SECRET_KEY=secret) == "False", debug
+    # Only the host names set, the secret forgotten too: production, which refuses to start without it.
+    assert "DJANGO_SECRET_KEY must be set" in debug_of(DJANGO_ALLOWED_HOSTS="example.org")
+
+
+def test_debug_is_on_only_when_asked_for_or_on_a_machine_with_no_production_settings():
+    assert debug_of(DJANGO_DEBUG="1") == "True"
+    assert debug_of() == "True"
+    # `manage.py` itself follows the same rule.
+    assert (
+        manage(
+            "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)"
+        ).stdout.strip()
+        == "True"
+    )

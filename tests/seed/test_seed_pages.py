@@ -4,7 +4,8 @@ import pytest
 
 from negotiations.models import Meeting, Statement
 
-pytestmark = pytest.mark.django_db
+# Every test reads the seed: loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_for_module")]
 
 PROFILE = "/en/organisations/kio-kia/"
 

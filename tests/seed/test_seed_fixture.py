@@ -30,9 +30,10 @@ from orgs.models import (
 )
 from peacetracker.models import Citation, Source
 
-pytestmark = pytest.mark.django_db
+# Every test reads the seed: loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_for_module")]
 
-SEED_TEXT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_6460ef6c7ad7355a.txt"
+SEED_TEXT = Path(__file__).resolve().parents[3] / "shared" / "seed" / "000_6460ef6c7ad7355a.txt"
 
 DIRECTORY_SLUGS = {
     "kio-kia",

@@ -16,7 +16,8 @@ from negotiations.models import Agreement, Meeting
 from orgs.models import Organisation
 from tests.imports.files import acled_file, acled_row
 
-pytestmark = pytest.mark.django_db
+# Every test reads the seed: loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_for_module")]
 
 PROFILE = "/en/organisations/kio-kia/"
 DOUBLED = re.compile(r"(?<![\w.])(\S+) \(\1\)")
