@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "orgs",
     "negotiations",
     "imports",
+    "search",
 ]
 
 MIDDLEWARE = [
