@@ -134,12 +134,16 @@ def _participant_names(meeting, language):
     for participant in meeting.participants.all():
         names.append(_texts(participant, "label")[LANGUAGES.index(language)])
         if participant.person is not None and participant.person.status == PUBLISHED:
+            if language == "en":
+                names += [alias.name for alias in participant.person.aliases.all()]
             names.append(
                 _person_name(participant.person, language)
                 if language == "en" or participant.person.name_my
                 else ""
             )
         names.append(_organisation_name(participant.body, language))
+        if language == "en" and participant.body is not None and participant.body.status == PUBLISHED:
+            names += [alias.name for alias in participant.body.aliases.all()]
     return names
 
 
@@ -211,7 +215,7 @@ def public_items(kind, using="default"):
             .public()
             .filter(organisation__status=PUBLISHED)
             .select_related("organisation")
-            .prefetch_related("participants__person", "participants__body")
+            .prefetch_related("participants__person__aliases", "participants__body__aliases")
         )
     if kind == Kind.AGREEMENT:
         return Agreement.objects.using(using).public().prefetch_related("points", "parties")
@@ -322,8 +326,9 @@ def _content_saved(sender, instance, created=False, raw=False, using="default", 
     if type(instance) in KIND_OF_MODEL:
         search_index_refresh_item(instance, using)
         return
+    # An alias of a person or body is matched in the meetings they attended too.
     for owner in moderated_owners(instance):
-        search_index_refresh_item(owner, using, dependants=False)
+        search_index_refresh_item(owner, using)
 
 
 def _content_deleted(sender, instance, using="default", **kwargs):

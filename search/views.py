@@ -1,5 +1,7 @@
 """The public search page."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
@@ -15,6 +17,21 @@ PUBLISHED = Organisation.Status.PUBLISHED
 RESULTS_PER_PAGE = 20
 # Without a kind chosen, the best few of each: the page stays light, and each kind links to all of its.
 RESULTS_PER_KIND = 5
+
+
+@dataclass
+class SearchGroup:
+    """The matches of one kind shown on the page, and how many there are (more than `count`, if `more`)."""
+
+    key: str
+    title: str
+    count: int
+    more: bool
+    hits: list
+
+    @property
+    def results(self):
+        return [hit.item for hit in self.hits]
 
 
 def shown_items(kind, ids):
@@ -78,12 +95,6 @@ class SearchView(TemplateView):
                     hit.item = items[hit.object_id]
                     shown.append(hit)
             groups.append(
-                {
-                    "key": kind,
-                    "title": Kind(kind).label,
-                    "count": results.counts.get(kind, 0),
-                    "more": kind in results.more,
-                    "hits": shown,
-                }
+                SearchGroup(kind, Kind(kind).label, results.counts.get(kind, 0), kind in results.more, shown)
             )
         return groups
