@@ -1,22 +1,23 @@
 """Writes to the search index: what readers may find of each item, kept current as content changes.
 
-Every save, delete and many-to-many change of editorial content (the same writes that retire the page
-cache) re-reads the items it concerns in the same transaction, through `search_index_refresh`: an item
-readers may see gets its entry written again, any other item loses its entry. A merge is refreshed when
-it is applied or split; bulk loads (`loaddata`, the synthetic data) call `search_index_rebuild`.
+Every save and delete of searchable content and of the rows whose text it shows (as the page cache
+listens to editorial writes) re-reads the items it concerns in the same transaction, through
+`search_index_refresh`: an item readers may see gets its entry written again, any other loses its entry.
+A merge is refreshed when it is applied or split; bulk loads (`loaddata`, the synthetic data) call
+`search_index_rebuild`.
 """
 
 import datetime
 import unicodedata
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from negotiations.models import Agreement, Meeting, MeetingParticipant, Statement
-from orgs.models import Organisation, Person
+from negotiations.models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
+from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
 from peacetracker.models import Merge
-from peacetracker.roles import editorial_models, moderated_owners
 
 from .models import SearchEntry, SearchName
 
@@ -241,6 +242,13 @@ KIND_OF_MODEL = {
     Agreement: Kind.AGREEMENT,
     Statement: Kind.STATEMENT,
 }
+# The rows edited with an item whose text its entry includes, by the field naming the item.
+CHILD_ROWS = {
+    OrganisationAlias: "organisation",
+    PersonAlias: "person",
+    MeetingParticipant: "meeting",
+    AgreementPoint: "agreement",
+}
 
 
 def search_index_refresh(kind, ids, using="default"):
@@ -320,14 +328,18 @@ def search_index_rebuild(using="default"):
     return counts
 
 
-def _content_saved(sender, instance, created=False, raw=False, using="default", **kwargs):
+def _content_saved(sender, instance, raw=False, using="default", **kwargs):
     if raw:
         return
     if type(instance) in KIND_OF_MODEL:
         search_index_refresh_item(instance, using)
         return
-    # An alias of a person or body is matched in the meetings they attended too.
-    for owner in moderated_owners(instance):
+    try:
+        owner = getattr(instance, CHILD_ROWS[type(instance)])
+    except ObjectDoesNotExist:
+        return  # deleted with its item, whose own delete takes the entry out
+    if owner is not None:
+        # An alias of a person or body is matched in the meetings they attended too.
         search_index_refresh_item(owner, using)
 
 
@@ -335,15 +347,17 @@ def _content_deleted(sender, instance, using="default", **kwargs):
     _content_saved(sender, instance, using=using)
 
 
-def _members_changed(sender, instance, action, pk_set=None, model=None, using="default", **kwargs):
+def _parties_changed(sender, instance, action, pk_set=None, model=None, using="default", **kwargs):
     if not action.startswith("post_"):
         return
     if isinstance(instance, Agreement):
         search_index_refresh(Kind.AGREEMENT, [instance.pk], using)
-    elif model is Agreement and pk_set:
+    elif pk_set:
         search_index_refresh(Kind.AGREEMENT, pk_set, using)
-    else:
-        search_index_refresh_item(instance, using, dependants=False)
+    else:  # an organisation's agreements cleared
+        search_index_refresh(
+            Kind.AGREEMENT, _dependants(instance, using)[Kind.AGREEMENT].values_list("pk", flat=True), using
+        )
 
 
 def _merge_saved(sender, instance, raw=False, using="default", **kwargs):
@@ -356,15 +370,11 @@ def _merge_saved(sender, instance, raw=False, using="default", **kwargs):
 
 
 def search_index_connect():
-    """Refresh the index on every save, delete and many-to-many change of editorial content."""
-    for model in editorial_models():
+    """Refresh the index on every save and delete of what it holds: the searchable content, the rows
+    whose text it includes (aliases, participants, points), an agreement's parties, and merges."""
+    for model in [*KIND_OF_MODEL, *CHILD_ROWS]:
         label = model._meta.label_lower
         post_save.connect(_content_saved, sender=model, dispatch_uid=f"search_save_{label}")
         post_delete.connect(_content_deleted, sender=model, dispatch_uid=f"search_delete_{label}")
-        for field in model._meta.many_to_many:
-            m2m_changed.connect(
-                _members_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"search_m2m_{label}_{field.name}",
-            )
+    m2m_changed.connect(_parties_changed, sender=Agreement.parties.through, dispatch_uid="search_parties")
     post_save.connect(_merge_saved, sender=Merge, dispatch_uid="search_merge_saved")
