@@ -78,18 +78,22 @@ def _fts5_string(terms):
     return " AND ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
 
 
-def _sqlite_matching(terms, low, high, using, count):
-    """The ids in [low, high) of the entries whose document holds every term, in id order, up to `count`.
+def _sqlite_matching(long_terms, short_terms, low, high, using, count):
+    """The ids in [low, high) of the entries whose document holds every term, in id order, up to `count`
+    (all with -1).
 
     FTS5 reads matches in rowid order and stops at the limit: the first of many matches cost no more
-    than the first of a few.
+    than the first of a few. Terms too short for trigrams are looked for in the matches' documents.
     """
+    table = SearchEntry._meta.db_table
+    joined = f" JOIN {table} AS e ON e.id = f.rowid" if short_terms else ""
+    short = "".join(" AND instr(e.document, %s) > 0" for _term in short_terms)
     sql = (
-        "SELECT rowid FROM search_document WHERE search_document MATCH %s AND rowid >= %s AND rowid < %s "
-        "ORDER BY rowid LIMIT %s"
+        f"SELECT f.rowid FROM search_document AS f{joined} WHERE search_document MATCH %s "
+        f"AND f.rowid >= %s AND f.rowid < %s{short} ORDER BY f.rowid LIMIT %s"
     )
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, [_fts5_string(terms), low, high, count])
+        cursor.execute(sql, [_fts5_string(long_terms), low, high, *short_terms, count])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -168,24 +172,14 @@ def search_matching_ids(query, kinds=None, year=None, using="default"):
 def _matching(terms, long_terms, low, high, using, count):
     if connections[using].vendor != "sqlite":
         return _orm_matching(terms, low, high, using, count)
-    if count is None:
-        count = -1
-    ids = _sqlite_matching(long_terms, low, high, using, count)
     short_terms = [term for term in terms if term not in long_terms]
-    if short_terms and ids:
-        # Too short for the trigram table: tested on the documents of what it found.
-        entries = SearchEntry.objects.using(using).filter(pk__in=ids)
-        for term in short_terms:
-            entries = entries.filter(document__contains=term)
-        kept = set(entries.values_list("pk", flat=True))
-        ids = [pk for pk in ids if pk in kept]
-    return ids
+    return _sqlite_matching(long_terms, short_terms, low, high, using, -1 if count is None else count)
 
 
-def search_run(query, kinds=None, year=None, limit=5, offset=0, using="default"):
+def search_run(query, kinds=None, year=None, limit=5, offset=0, count_limit=COUNT_LIMIT, using="default"):
     """The published items matching `query`, best first: `limit` of each kind (of `kinds`, all by default;
     dated in `year` if given) after the first `offset`, and how many match of each kind, counted up to
-    `COUNT_LIMIT` (`SearchResults.more` names the kinds with more).
+    `count_limit` (`SearchResults.more` names the kinds with more).
 
     An item named exactly by the query comes first; then, where a kind has at most `RANK_LIMIT`
     matches, the most relevant by the database's measure; where it has more, the newest (the index's
@@ -203,14 +197,14 @@ def search_run(query, kinds=None, year=None, limit=5, offset=0, using="default")
     for kind in kinds or Kind.values:
         low, high = kind_range(kind, year)
         if long_terms:
-            ids = _matching(terms, long_terms, low, high, using, COUNT_LIMIT + 1)
+            ids = _matching(terms, long_terms, low, high, using, count_limit + 1)
         elif kind in NAME_KINDS:
             ids = [pk for pk in prefixed if low <= pk < high]
         else:
             ids = []
-        if len(ids) > COUNT_LIMIT:
+        if len(ids) > count_limit:
             more.add(kind)
-            ids = ids[:COUNT_LIMIT]
+            ids = ids[:count_limit]
         counts[kind] = len(ids)
         if not ids:
             continue

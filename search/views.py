@@ -10,13 +10,16 @@ from orgs.models import Organisation, Person
 
 from .forms import SearchForm
 from .models import SearchEntry
-from .selectors import search_run
+from .selectors import COUNT_LIMIT, RANK_LIMIT, search_run
 
 Kind = SearchEntry.Kind
 PUBLISHED = Organisation.Status.PUBLISHED
 RESULTS_PER_PAGE = 20
 # Without a kind chosen, the best few of each: the page stays light, and each kind links to all of its.
 RESULTS_PER_KIND = 5
+# Counted up to here without a kind chosen (beyond it, "more than 200"), the most a kind's matches are
+# ranked by relevance: counting every match of a common word in each kind would cost more than the rest.
+OVERVIEW_COUNT_LIMIT = RANK_LIMIT
 
 
 @dataclass
@@ -82,7 +85,14 @@ class SearchView(TemplateView):
 
     def results(self, data, kinds, page):
         limit = RESULTS_PER_PAGE if kinds else RESULTS_PER_KIND
-        return search_run(data["q"], kinds=kinds, year=data["year"], limit=limit, offset=(page - 1) * limit)
+        return search_run(
+            data["q"],
+            kinds=kinds,
+            year=data["year"],
+            limit=limit,
+            offset=(page - 1) * limit,
+            count_limit=COUNT_LIMIT if kinds else OVERVIEW_COUNT_LIMIT,
+        )
 
     def groups(self, results, kinds):
         groups = []
