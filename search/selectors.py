@@ -107,9 +107,12 @@ def _counted_ranked(terms, ids, using):
     """
     phrase = " ".join(terms)
     scores = {}
-    for pk, names, document in (
-        SearchEntry.objects.using(using).filter(pk__in=ids).values_list("pk", "names", "document")
-    ):
+    wanted = set(ids)
+    # The ids' range rather than `pk__in`: as fast to read, and no list of 200 parameters to prepare.
+    entries = SearchEntry.objects.using(using).filter(pk__gte=min(ids), pk__lte=max(ids))
+    for pk, names, document in entries.values_list("pk", "names", "document"):
+        if pk not in wanted:
+            continue
         found = sum(3 * names.count(term) + document.count(term) for term in terms) + document.count(phrase)
         scores[pk] = found / (1 + math.log(1 + len(document)))
     return sorted(ids, key=lambda pk: (-scores.get(pk, 0), pk))
@@ -208,7 +211,7 @@ def search_run(query, kinds=None, year=None, limit=5, offset=0, count_limit=COUN
         counts[kind] = len(ids)
         if not ids:
             continue
-        if len(ids) <= RANK_LIMIT and long_terms:
+        if kind not in more and len(ids) <= RANK_LIMIT and long_terms:
             ids = (
                 _orm_ranked(phrase, ids, using)
                 if vendor == "postgresql"
