@@ -2,10 +2,11 @@
 
 One service for both databases. Every word of a query (at most `MAX_TERMS`) must occur in an item's
 names or texts, in either language, as a substring: Burmese is written without spaces between words, so
-a word is found inside a longer one. Within a kind, an item named exactly by the query comes first, then
-the best matches by each database's relevance, then the newest.
+a word is found inside a longer one. Each kind is a range of entry ids (see `SearchEntry`), read in id
+order (newest first) up to a limit. Within a kind, an item named exactly by the query comes first; then,
+where the kind has at most `RANK_LIMIT` matches, the most relevant; where it has more, the newest.
 
-- SQLite: an FTS5 table tokenized in trigrams finds the words; `bm25` ranks.
+- SQLite: an FTS5 table tokenized in trigrams finds the words; the words' occurrences rank.
 - PostgreSQL: a trigram GIN index finds the words (LIKE '%…%'); the stored full-text vector's `ts_rank`
   and the trigram similarity of the names rank.
 
@@ -26,7 +27,7 @@ from django.utils.translation import get_language
 from peacetracker.text import control_characters_removed, text_normalised
 
 from .models import SearchEntry, SearchName
-from .services import casefolded, kind_range
+from .services import DAY_SPAN, casefolded, kind_range
 
 Kind = SearchEntry.Kind
 MAX_TERMS = 10
@@ -163,12 +164,8 @@ def search_matching_ids(query, kinds=None, year=None, using="default"):
     found = {}
     for kind in kinds or Kind.values:
         low, high = kind_range(kind, year)
-        ids = _matching(terms, long_terms, low, high, using, None)
-        found[kind] = (
-            list(SearchEntry.objects.using(using).filter(pk__in=ids).values_list("object_id", flat=True))
-            if ids
-            else []
-        )
+        # An entry's id ends in its item's id (see `entry_id`).
+        found[kind] = [pk % DAY_SPAN for pk in _matching(terms, long_terms, low, high, using, None)]
     return found
 
 
