@@ -8,7 +8,8 @@ def index_if_empty(using="default", apps=None, **kwargs):
     from .services import search_index_rebuild
 
     try:
-        apps.get_model("search", "SearchEntry")
+        if apps is not None:  # None after `flush`, whose tables are the models'
+            apps.get_model("search", "SearchEntry")
     except LookupError:
         return  # migrated back to before the index
     if not SearchEntry.objects.using(using).exists():
