@@ -40,6 +40,7 @@ from orgs.models import (
 from peacetracker.cache import cache_generation_bump
 from peacetracker.dates import DatePrecision
 from peacetracker.models import Citation, Source
+from search.services import search_index_rebuild
 
 # The sizes at scale 1.0; smaller scales keep a floor so that every kind of row still exists.
 SIZES = {
@@ -111,6 +112,8 @@ def synthetic_generate(scale=1.0, stdout=None, using="default", seed=SEED):
     started = time.monotonic()
     with transaction.atomic(using=using):
         counts = _Generator(scale, using, seed, stdout).run()
+        # Rows are bulk-created without signals: the search index is written from them.
+        search_index_rebuild(using=using)
     cache_generation_bump()
     if stdout is not None:
         stdout.write(f"Generated in {time.monotonic() - started:.1f} s.\n")

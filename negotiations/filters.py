@@ -197,10 +197,6 @@ class AgreementFilter(QuickFilterSet):
         fields = []
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search for"), max_length=200, required=False)
-
-
 # The contract's parameter names "from" and "to" are Python keywords, so they are renamed here.
 MeetingFilter.base_filters = {
     {"date_from": "from", "date_to": "to"}.get(name, name): f

@@ -1,25 +1,20 @@
-"""Reads for the public pages: latest statements and search across published content."""
+"""Reads for the public pages: latest statements and the meetings list's rows."""
 
-from dataclasses import dataclass
-
-from django.db.models import CharField, Exists, F, OuterRef, Q
+from django.db.models import CharField, F
 from django.utils.text import capfirst
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
+from orgs.models import Organisation, Person
 from orgs.selectors import organisation_columns, published_organisation_ids
 from peacetracker.cache import generation_cached
 from peacetracker.selectors import rows_for_ids
-from peacetracker.translation import any_language, as_shown, shown_columns, shown_text
+from peacetracker.translation import as_shown, shown_columns, shown_text
 
-from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
+from .models import Meeting, MeetingParticipant, Statement
 
 SIDE_ORDER = {side: rank for rank, (side, _label) in enumerate(MeetingParticipant.Side.choices)}
 
 PUBLISHED = Meeting.Status.PUBLISHED
-SEARCH_RESULTS_PER_KIND = 20
-SEARCH_MAX_TERMS = 10
 
 
 def latest_statements():
@@ -34,95 +29,6 @@ def latest_statements():
         .prefetch_related("organisation")
         .order_by(F("date").desc(nulls_last=True), "-pk")
     )
-
-
-@dataclass
-class SearchGroup:
-    """The matches of one kind of content: the first few and how many there are in all."""
-
-    key: str
-    title: str
-    count: int
-    results: list
-
-
-def _matching_every_term(queryset, terms, fields_matching):
-    condition = Q()
-    for term in terms:
-        condition &= fields_matching(term)
-    return queryset.filter(condition)
-
-
-def _organisation_matches(term):
-    aliases = OrganisationAlias.objects.filter(organisation=OuterRef("pk"), name__icontains=term)
-    return any_language("name", "icontains", term) | Q(acronym__icontains=term) | Exists(aliases)
-
-
-def _person_matches(term):
-    aliases = PersonAlias.objects.filter(person=OuterRef("pk"), name__icontains=term)
-    return any_language("name", "icontains", term) | Exists(aliases)
-
-
-def _meeting_matches(term):
-    """Place, details, and participants by the label printed or by any name or alias of the published
-    person or body named (so a merged record's old names still find its meetings)."""
-    people = Person.objects.published().filter(_person_matches(term))
-    bodies = Organisation.objects.published().filter(_organisation_matches(term))
-    labels = MeetingParticipant.objects.filter(
-        any_language("label", "icontains", term) | Q(person__in=people) | Q(body__in=bodies),
-        meeting=OuterRef("pk"),
-    )
-    return (
-        any_language("place", "icontains", term)
-        | any_language("location_text", "icontains", term)
-        | any_language("details", "icontains", term)
-        | Exists(labels)
-    )
-
-
-def _agreement_matches(term):
-    points = AgreementPoint.objects.filter(any_language("text", "icontains", term), agreement=OuterRef("pk"))
-    return (
-        any_language("title", "icontains", term) | any_language("summary", "icontains", term) | Exists(points)
-    )
-
-
-def _statement_matches(term):
-    return any_language("title", "icontains", term) | any_language("summary", "icontains", term)
-
-
-def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
-    """Published content matching every word of the query, grouped by kind; one query per kind, and a
-    count where a kind has more matches than are shown."""
-    terms = list(dict.fromkeys(query.split()))[:SEARCH_MAX_TERMS]
-    kinds = [
-        ("organisations", _("Organisations"), Organisation.objects.published(), _organisation_matches),
-        ("people", _("People"), Person.objects.published(), _person_matches),
-        (
-            "meetings",
-            _("Meetings"),
-            Meeting.objects.published()
-            .filter(organisation__status=PUBLISHED)
-            .select_related("organisation")
-            .order_by("date", "number", "pk"),
-            _meeting_matches,
-        ),
-        (
-            "agreements",
-            _("Agreements"),
-            Agreement.objects.published().order_by(F("date").asc(nulls_last=True), "pk"),
-            _agreement_matches,
-        ),
-        ("statements", _("Statements"), latest_statements(), _statement_matches),
-    ]
-    groups = []
-    for key, title, queryset, fields_matching in kinds:
-        matches = _matching_every_term(queryset, terms, fields_matching)
-        results = list(matches[:limit])
-        # Counted only when the first few may not be all: each query scans every row of its kind.
-        count = matches.count() if len(results) == limit else len(results)
-        groups.append(SearchGroup(key, title, count, results))
-    return groups
 
 
 MEETING_COLUMNS = ("pk", "number", "date", "end_date", "date_precision", "date_text", "format", "outcome")

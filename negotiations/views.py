@@ -1,4 +1,4 @@
-"""Public pages for meetings, agreements, rejected invitations and statements, search, and the home page."""
+"""Public pages for meetings, agreements, rejected invitations and statements, and the home page."""
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
@@ -18,15 +18,9 @@ from peacetracker.translation import as_shown
 from peacetracker.views import PreviewMixin, PublishedMixin
 
 from . import exports
-from .filters import AgreementFilter, MeetingFilter, SearchForm, StatementFilter
+from .filters import AgreementFilter, MeetingFilter, StatementFilter
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, RejectedInvitation, Statement
-from .selectors import (
-    SEARCH_RESULTS_PER_KIND,
-    complete_list_rows,
-    latest_statements,
-    meeting_list_rows,
-    search_published,
-)
+from .selectors import complete_list_rows, latest_statements, meeting_list_rows
 
 PUBLISHED = Meeting.Status.PUBLISHED
 EXPORT_CHUNK_SIZE = 2000
@@ -308,28 +302,6 @@ class StatementListView(FilterView):
 
     def get_queryset(self):
         return latest_statements().prefetch_related(published_citations_prefetch())
-
-
-class SearchView(TemplateView):
-    """Search across published organisations, people, meetings, agreements and statements."""
-
-    template_name = "search.html"
-
-    def get_context_data(self, **kwargs):
-        form = SearchForm(self.request.GET or None)
-        query = ""
-        groups = []
-        if form.is_valid() and form.cleaned_data["q"]:
-            query = form.cleaned_data["q"]
-            groups = search_published(query)
-        return super().get_context_data(
-            form=form,
-            query=query,
-            groups=groups,
-            total=sum(group.count for group in groups),
-            limit=SEARCH_RESULTS_PER_KIND,
-            **kwargs,
-        )
 
 
 class HomeView(TemplateView):

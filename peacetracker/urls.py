@@ -8,7 +8,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from negotiations.sitemaps import SITEMAPS
-from negotiations.views import HomeView, SearchView
+from negotiations.views import HomeView
+from search.views import SearchView
 
 from . import views
 

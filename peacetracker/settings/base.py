@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "orgs",
     "negotiations",
     "imports",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,8 @@ from django.db.models import Prefetch
 
 # Rebuilt by `migrate` (content types, permissions), short-lived (sessions) or security state tied to
 # this server (django-axes' login attempts); everything else, history and audit log included, is kept.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# The search index is derived: restore writes it again.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "search"]
 # The compressions `loaddata` reads back, by the file name's last suffix.
 COMPRESSORS = {
     ".gz": partial(gzip.open, compresslevel=6),
