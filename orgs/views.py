@@ -1,5 +1,6 @@
 """Public pages for organisations, people, clash figures and events, and the clash exports."""
 
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -16,7 +17,7 @@ from . import exports
 from .charts import clash_figure_charts, event_year_chart
 from .filters import ClashEventFilter, ClashFigureFilter, OrganisationFilter
 from .merges import merge_redirect_target
-from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, TeamMember
+from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, Team, TeamMember
 from .selectors import (
     event_counts_by_year,
     figure_counts_by_organisation,
@@ -25,10 +26,12 @@ from .selectors import (
     visible_events,
 )
 
-PUBLISHED = Organisation.Status.PUBLISHED
 # A profile lists this many of the latest meetings, agreements and statements (the seed's 23 meetings,
 # 6 agreements and 21 statements all fit); every one is on the filtered list pages it links to.
 PROFILE_LIST_LIMIT = 25
+# A person's page lists this many of the latest meetings they attended; the meetings list, filtered by
+# the person, has them all.
+PERSON_MEETING_LIMIT = 50
 
 
 def usable(*filtersets):
@@ -91,25 +94,18 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         org = self.object
         citations = published_citations_prefetch()
+        public_members = Prefetch("members", queryset=TeamMember.objects.public().select_related("person"))
         roles = (
-            Role.objects.filter(organisation=org, person__status=PUBLISHED)
+            Role.objects.public()
+            .filter(organisation=org)
             .select_related("person")
             .order_by("-is_leadership", "order", "pk")
         )
-        memberships = AllianceMembership.objects.filter(
-            member=org, alliance__status=PUBLISHED
-        ).select_related("alliance")
-        alliance_members = AllianceMembership.objects.filter(
-            alliance=org, member__status=PUBLISHED
-        ).select_related("member")
-        teams = org.teams.prefetch_related(
-            Prefetch(
-                "members",
-                queryset=TeamMember.objects.filter(person__status=PUBLISHED).select_related("person"),
-            )
-        )
+        memberships = AllianceMembership.objects.public().filter(member=org).select_related("alliance")
+        alliance_members = AllianceMembership.objects.public().filter(alliance=org).select_related("member")
+        teams = org.teams.prefetch_related(public_members)
         # Reverse relations keep orgs free of imports from negotiations.
-        meetings = org.meetings.published()
+        meetings = org.meetings.public()
         meeting_count = meetings.count()
         latest = meetings.order_by(F("date").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
         meetings = (
@@ -117,7 +113,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             .order_by("number", "date")
             .prefetch_related("participants__person", "participants__body", citations)
         )
-        agreements = org.agreements.published()
+        agreements = org.agreements.public()
         agreement_count = agreements.count()
         latest = agreements.order_by(F("date").desc(nulls_last=True), "-pk")
         agreements = (
@@ -126,24 +122,20 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             .select_related("meeting__organisation")
             .prefetch_related("points", citations)
         )
-        invitations = org.rejected_invitations.published().order_by("date").prefetch_related(citations)
-        statements = org.statements.published()
+        invitations = org.rejected_invitations.public().order_by("date").prefetch_related(citations)
+        statements = org.statements.public()
         statement_count = statements.count()
         statements = (
             statements.order_by(F("date").desc(nulls_last=True), "pk")
             .select_related("speaker")
             .prefetch_related(citations)[:PROFILE_LIST_LIMIT]
         )
-        developments = org.developments.published().order_by("date").prefetch_related(citations)
+        developments = org.developments.public().order_by("date").prefetch_related(citations)
         figures = (
-            org.clash_figures.published().select_related("opponent", "claimed_by").prefetch_related(citations)
+            org.clash_figures.public().select_related("opponent", "claimed_by").prefetch_related(citations)
         )
-        mediators = org.mediators.published().prefetch_related(
-            "links",
-            Prefetch(
-                "teams__members",
-                queryset=TeamMember.objects.filter(person__status=PUBLISHED).select_related("person"),
-            ),
+        mediators = org.mediators.public().prefetch_related(
+            "links", Prefetch("teams", queryset=Team.objects.prefetch_related(public_members))
         )
         context = super().get_context_data(
             roles=roles,
@@ -179,16 +171,27 @@ class PersonDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
-        return super().get_context_data(
-            roles=person.roles.filter(organisation__status=PUBLISHED).select_related("organisation"),
-            teams=person.team_memberships.filter(team__organisation__status=PUBLISHED).select_related(
-                "team__organisation"
-            ),
-            participations=person.meeting_participations.filter(
-                meeting__status=PUBLISHED, meeting__organisation__status=PUBLISHED
-            )
+        meetings = apps.get_model("negotiations", "Meeting").objects.public()
+        # The organisation's test is the meeting's own public rule; it is spelled here until meetings
+        # carry it in `public()`.
+        attended = meetings.filter(
+            participants__person=person, organisation__in=Organisation.objects.public()
+        )
+        participations = person.meeting_participations.filter(meeting__in=attended)
+        participation_count = participations.count()
+        latest = participations.order_by(
+            F("meeting__date").desc(nulls_last=True), F("meeting__number").desc(nulls_last=True), "-pk"
+        )
+        participations = (
+            participations.filter(pk__in=latest.values("pk")[:PERSON_MEETING_LIMIT])
             .select_related("meeting__organisation")
-            .order_by("meeting__date", "meeting__number"),
+            .order_by("meeting__date", "meeting__number", "pk")
+        )
+        return super().get_context_data(
+            roles=person.roles.public().select_related("organisation"),
+            teams=person.team_memberships.public().select_related("team__organisation"),
+            participations=participations,
+            participation_count=participation_count,
             **kwargs,
         )
 
@@ -279,11 +282,10 @@ class ClashEventExportView(View):
     """The events matching the clashes page's filters, as CSV in ACLED's columns."""
 
     def get(self, request):
-        filterset = ClashEventFilter(request.GET or None, queryset=visible_events())
+        filterset = ClashEventFilter(request.GET or None, queryset=ClashEvent.objects.public())
         if not usable(filterset):
             return filter_errors_response(filterset.form.errors)
-        rows = (exports.event_row(event) for event in filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE))
-        return csv_response("clash-events.csv", exports.EVENT_COLUMNS, rows)
+        return csv_response("clash-events.csv", exports.EVENT_COLUMNS, exports.event_rows(filterset.qs))
 
 
 class ClashEventDetailView(DetailView):

@@ -747,3 +747,37 @@ def test_event_year_chart_counts_years_between_with_zero():
 )
 def test_axis_scale_uses_round_steps(largest, scale):
     assert nice_scale(largest) == scale
+
+
+def test_event_export_reads_its_rows_in_one_query_however_many_there_are(client):
+    kio = make_org(slug="kio")
+    for n in range(3):
+        event(n, kio)
+    url = "/en/clashes/events.csv"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert len(csv_rows(client.get(url))) == 4
+    for n in range(3, 60):
+        event(n, kio)
+    with CaptureQueriesContext(connection) as many:
+        assert len(csv_rows(client.get(url))) == 61
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "notes, written",
+    [
+        (" =1+1", "' =1+1"),
+        ("\u200b@SUM(A1)", "'\u200b@SUM(A1)"),
+        ("＝1+1", "'＝1+1"),
+        ("ကချင် -1", "ကချင် -1"),
+        ("", ""),
+        ("Fighting near Hpakant", "Fighting near Hpakant"),
+    ],
+)
+def test_event_export_writes_text_that_could_start_a_formula_as_text(client, notes, written):
+    event(1, make_org(slug="kio"), notes=notes, admin3="-2")
+    record = dict(zip(*csv_rows(client.get("/en/clashes/events.csv")), strict=True))
+    assert record["notes"] == written
+    assert record["admin3"] == "'-2"
+    assert record["fatalities"] == "0" and record["latitude"] == "" and record["actor1_organisation"] == ""
