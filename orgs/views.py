@@ -271,10 +271,7 @@ class ClashFigureExportView(View):
         filterset = ClashFigureFilter(request.GET or None, queryset=published_figures())
         if not usable(filterset):
             return filter_errors_response(filterset.form.errors)
-        rows = (
-            exports.figure_row(figure, request)
-            for figure in filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE)
-        )
+        rows = exports.figure_rows(filterset.qs, request)
         return csv_response("clash-figures.csv", exports.FIGURE_COLUMNS, rows)
 
 

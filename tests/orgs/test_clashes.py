@@ -781,3 +781,24 @@ def test_event_export_writes_text_that_could_start_a_formula_as_text(client, not
     assert record["notes"] == written
     assert record["admin3"] == "'-2"
     assert record["fatalities"] == "0" and record["latitude"] == "" and record["actor1_organisation"] == ""
+
+
+def test_figure_export_names_texts_in_the_readers_language_and_only_published_organisations(client):
+    kio = make_org(slug="kio")
+    ClashFigure.objects.create(
+        organisation=kio,
+        year=2012,
+        count=5,
+        subject_en="KIA soldiers",
+        subject_my="ကချင်စစ်သား",
+        printed_as_en="5 soldiers",
+        opponent=make_org(name_en="Tatmadaw", acronym="", status="published"),
+        claimed_by=make_org(name_en="Secret Claimant", status="draft"),
+        status="published",
+    )
+    english = dict(zip(*csv_rows(client.get("/en/clashes/export.csv")), strict=True))
+    burmese = dict(zip(*csv_rows(client.get("/my/clashes/export.csv")), strict=True))
+    assert (english["subject"], burmese["subject"]) == ("KIA soldiers", "ကချင်စစ်သား")
+    assert english["as_published"] == burmese["as_published"] == "5 soldiers"
+    assert english["opponent"] == "Tatmadaw" and english["claimed_by"] == ""
+    assert english["url"] == "http://testserver/en/organisations/kio/#clashes"
