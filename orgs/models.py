@@ -1,10 +1,11 @@
 """Organisations, the people who speak for them, and what is reported about their fighting."""
 
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from peacetracker.cache import cache_generation_bump
 from peacetracker.dates import PrecisionField, format_partial_date, format_period
 from peacetracker.models import Content
 from peacetracker.moderation import Moderated, ModeratedQuerySet
@@ -651,6 +652,19 @@ class ClashEvent(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "import_hash"}
         super().save(*args, **kwargs)
+        self.pages_retire()
 
     def get_absolute_url(self):
         return reverse("orgs:clash-event-detail", kwargs={"event_id": self.event_id_cnty})
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        self.pages_retire()
+        return deleted
+
+    @staticmethod
+    def pages_retire():
+        """Start a new content generation, now and once the change commits: events are not editorial
+        content, so no signal retires the cached pages and tallies that show them."""
+        cache_generation_bump()
+        transaction.on_commit(cache_generation_bump)

@@ -47,6 +47,12 @@ def event_counts_by_year(events):
     return dict(events.order_by().values_list("year").annotate(Count("pk")))
 
 
+def event_year_tally():
+    """{year: number of events readers may see}, for the unfiltered clashes page: counted once per content
+    generation (imports and publishing start a new one) rather than over every event on every request."""
+    return generation_cached("clash-event-years", lambda: event_counts_by_year(ClashEvent.objects.public()))
+
+
 def organisation_columns(ids=()):
     """{id: {"organisation__slug", "organisation__acronym", "organisation__name_<language>"…: value}} for
     every published organisation, and for any of `ids` that is not among them; for rows read without

@@ -20,6 +20,7 @@ from .merges import merge_redirect_target
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, Team, TeamMember
 from .selectors import (
     event_counts_by_year,
+    event_year_tally,
     figure_counts_by_organisation,
     organisation_choices,
     published_figures,
@@ -236,7 +237,10 @@ class ClashListView(FilterView):
                 ).prefetch_related(published_citations_prefetch())
             )
         events = event_filter.qs if valid else ClashEvent.objects.none()
-        per_year = event_counts_by_year(events) if valid else {}
+        per_year = {}
+        if valid:
+            unfiltered = not any(getattr(event_filter.form, "cleaned_data", {}).values())
+            per_year = event_year_tally() if unfiltered else event_counts_by_year(events)
         events_page = CountedPaginator(events, self.events_per_page, count=sum(per_year.values())).get_page(
             self.request.GET.get("page")
         )

@@ -802,3 +802,32 @@ def test_figure_export_names_texts_in_the_readers_language_and_only_published_or
     assert english["as_published"] == burmese["as_published"] == "5 soldiers"
     assert english["opponent"] == "Tatmadaw" and english["claimed_by"] == ""
     assert english["url"] == "http://testserver/en/organisations/kio/#clashes"
+
+
+def test_unfiltered_clashes_page_counts_new_and_newly_hidden_events(client):
+    kio = make_org(slug="kio")
+    for n in range(3):
+        event(n, kio)
+    assert "3 events found." in client.get("/en/clashes/").content.decode()
+    event(3, kio)
+    assert "4 events found." in client.get("/en/clashes/").content.decode()
+    hidden = make_org(slug="hidden")
+    event(4, hidden)
+    assert "5 events found." in client.get("/en/clashes/").content.decode()
+    hidden.status = "unpublished"
+    hidden.save()
+    assert "4 events found." in client.get("/en/clashes/").content.decode()
+
+
+def test_unfiltered_clashes_page_does_not_count_every_event_on_each_request(client):
+    kio = make_org(slug="kio")
+    for n in range(3):
+        event(n, kio)
+    client.get("/en/clashes/")
+    with CaptureQueriesContext(connection) as unfiltered:
+        client.get("/en/clashes/")
+    with CaptureQueriesContext(connection) as filtered:
+        client.get("/en/clashes/?year=2022")
+    sql = [query["sql"] for query in unfiltered]
+    assert not [query for query in sql if "COUNT" in query and "clashevent" in query]
+    assert len(filtered) == len(unfiltered) + 1
