@@ -95,7 +95,9 @@ class ClashEventFilter(QuickFilterSet):
         fields = []
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(Q(actor1_organisation__slug=value) | Q(actor2_organisation__slug=value))
+        # By id, through the one organisation, so that each side is read from its own index.
+        chosen = Organisation.objects.public().filter(slug=value).values("pk")
+        return queryset.filter(Q(actor1_organisation__in=chosen) | Q(actor2_organisation__in=chosen))
 
 
 class OrganisationFilter(django_filters.FilterSet):
