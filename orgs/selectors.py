@@ -118,5 +118,8 @@ def organisations_in_burmese_order(queryset, by_acronym=False):
 def _burmese_order(by_acronym):
     names = [build_localized_fieldname("name", code) for code in ("my", "en")]
     rows = Organisation.objects.public().values_list("pk", "acronym", *names)
-    shown = {pk: (acronym if by_acronym and acronym else my or en) for pk, acronym, my, en in rows}
+    shown = {
+        pk: Organisation.short_name_of(my or en, acronym) if by_acronym else my or en
+        for pk, acronym, my, en in rows
+    }
     return in_reader_order(shown, shown.get)
