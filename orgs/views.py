@@ -1,12 +1,14 @@
 """Public pages for organisations, people, clash figures and events, and the clash exports."""
 
 from django.apps import apps
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
+from modeltranslation.utils import build_localized_fieldname
 
 from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
@@ -49,7 +51,17 @@ class OrganisationListView(PublishedMixin, FilterView):
     template_name = "orgs/organisation_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().order_by("kind", "name_en")
+        shown = [
+            build_localized_fieldname(field, code)
+            for field in ("name", "headquarters")
+            for code, _name in settings.LANGUAGES
+        ]
+        return (
+            super()
+            .get_queryset()
+            .only("kind", "slug", "acronym", "status", *shown)
+            .order_by("kind", "name_en")
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # Burmese pages: by kind, then in Burmese order of the names shown (ICU's "my" collation), which
