@@ -613,3 +613,7 @@ class ClashEventAdmin(admin.ModelAdmin):
         ),
         (_("Source"), {"fields": ("source", "source_scale", "tags", "timestamp")}),
     )
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        ClashEvent.pages_retire()

@@ -1,8 +1,12 @@
 """CSV exports of clash figures and events: streamed, UTF-8 with BOM, safe to open in a spreadsheet."""
 
-from peacetracker.exports import iso_partial_date
+from django.db.models import F, TextField
+from django.urls import reverse
 
-from .charts import claimant_label, opponent_label
+from peacetracker.exports import iso_partial_date
+from peacetracker.translation import as_shown
+
+from .models import Organisation
 
 CHUNK_SIZE = 2000
 
@@ -59,27 +63,68 @@ ACLED_COLUMNS = [
 EVENT_COLUMNS = [*ACLED_COLUMNS, "actor1_organisation", "actor2_organisation"]
 
 
-def figure_row(figure, request):
-    return [
-        figure.pk,
-        figure.organisation.slug,
-        opponent_label(figure),
-        figure.kind,
-        figure.subject,
-        figure.year,
-        figure.period_text,
-        figure.count,
-        figure.count_high,
-        figure.qualifier,
-        iso_partial_date(figure.as_of, figure.as_of_precision),
-        claimant_label(figure),
-        figure.printed_as,
-        request.build_absolute_uri(figure.get_absolute_url()),
-    ]
+SHOWN_FIGURE_TEXTS = ["opponent_text", "subject", "period_text", "claimed_by_text", "printed_as"]
 
 
-def event_row(event):
-    row = [getattr(event, column) for column in ACLED_COLUMNS]
-    row[ACLED_COLUMNS.index("event_date")] = event.event_date.isoformat()
-    organisations = (event.actor1_organisation, event.actor2_organisation)
-    return row + [organisation.slug if organisation else "" for organisation in organisations]
+def figure_rows(figures, request):
+    """The export's rows of `figures` (a queryset of figures readers may see), read in batches as values.
+
+    Texts are as a reader of the current language sees them; an opponent or claimant not given as text is
+    named by its linked organisation's acronym, else name, where that organisation is published.
+    """
+    linked = {
+        f"{role}_{column}": as_shown(f"{role}__{column}", TextField())
+        if column == "name"
+        else F(f"{role}__{column}")
+        for role in ("opponent", "claimed_by")
+        for column in ("name", "acronym", "status")
+    }
+    texts = {f"shown_{field}": as_shown(field, TextField()) for field in SHOWN_FIGURE_TEXTS}
+    rows = figures.values(
+        "pk",
+        "organisation__slug",
+        "kind",
+        "year",
+        "count",
+        "count_high",
+        "qualifier",
+        "as_of",
+        "as_of_precision",
+        **texts,
+        **linked,
+    )
+    urls = {}
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        slug = row["organisation__slug"]
+        if slug not in urls:
+            profile = reverse("orgs:organisation-detail", kwargs={"slug": slug})
+            urls[slug] = request.build_absolute_uri(profile + "#clashes")
+        yield [
+            row["pk"],
+            slug,
+            row["shown_opponent_text"] or _published_short_name(row, "opponent"),
+            row["kind"],
+            row["shown_subject"],
+            row["year"],
+            row["shown_period_text"],
+            row["count"],
+            row["count_high"],
+            row["qualifier"],
+            iso_partial_date(row["as_of"], row["as_of_precision"]),
+            row["shown_claimed_by_text"] or _published_short_name(row, "claimed_by"),
+            row["shown_printed_as"],
+            urls[slug],
+        ]
+
+
+def _published_short_name(row, role):
+    if row[f"{role}_status"] != Organisation.Status.PUBLISHED:
+        return ""
+    return Organisation.short_name_of(row[f"{role}_name"] or "", row[f"{role}_acronym"])
+
+
+def event_rows(events):
+    """The export's rows of `events` (a queryset of events readers may see), read in batches as tuples:
+    ACLED's columns, then the slugs of the organisations linked as either actor."""
+    rows = events.values_list(*ACLED_COLUMNS, "actor1_organisation__slug", "actor2_organisation__slug")
+    return rows.iterator(chunk_size=CHUNK_SIZE)

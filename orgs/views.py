@@ -1,11 +1,14 @@
 """Public pages for organisations, people, clash figures and events, and the clash exports."""
 
+from django.apps import apps
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
+from modeltranslation.utils import build_localized_fieldname
 
 from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
@@ -16,19 +19,22 @@ from . import exports
 from .charts import clash_figure_charts, event_year_chart
 from .filters import ClashEventFilter, ClashFigureFilter, OrganisationFilter
 from .merges import merge_redirect_target
-from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, TeamMember
+from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, Team, TeamMember
 from .selectors import (
     event_counts_by_year,
+    event_year_tally,
     figure_counts_by_organisation,
     organisation_choices,
     published_figures,
     visible_events,
 )
 
-PUBLISHED = Organisation.Status.PUBLISHED
 # A profile lists this many of the latest meetings, agreements and statements (the seed's 23 meetings,
 # 6 agreements and 21 statements all fit); every one is on the filtered list pages it links to.
 PROFILE_LIST_LIMIT = 25
+# A person's page lists this many of the latest meetings they attended; the meetings list, filtered by
+# the person, has them all.
+PERSON_MEETING_LIMIT = 50
 
 
 def usable(*filtersets):
@@ -45,7 +51,17 @@ class OrganisationListView(PublishedMixin, FilterView):
     template_name = "orgs/organisation_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().order_by("kind", "name_en")
+        shown = [
+            build_localized_fieldname(field, code)
+            for field in ("name", "headquarters")
+            for code, _name in settings.LANGUAGES
+        ]
+        return (
+            super()
+            .get_queryset()
+            .only("kind", "slug", "acronym", "status", *shown)
+            .order_by("kind", "name_en")
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # Burmese pages: by kind, then in Burmese order of the names shown (ICU's "my" collation), which
@@ -91,25 +107,18 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         org = self.object
         citations = published_citations_prefetch()
+        public_members = Prefetch("members", queryset=TeamMember.objects.public().select_related("person"))
         roles = (
-            Role.objects.filter(organisation=org, person__status=PUBLISHED)
+            Role.objects.public()
+            .filter(organisation=org)
             .select_related("person")
             .order_by("-is_leadership", "order", "pk")
         )
-        memberships = AllianceMembership.objects.filter(
-            member=org, alliance__status=PUBLISHED
-        ).select_related("alliance")
-        alliance_members = AllianceMembership.objects.filter(
-            alliance=org, member__status=PUBLISHED
-        ).select_related("member")
-        teams = org.teams.prefetch_related(
-            Prefetch(
-                "members",
-                queryset=TeamMember.objects.filter(person__status=PUBLISHED).select_related("person"),
-            )
-        )
+        memberships = AllianceMembership.objects.public().filter(member=org).select_related("alliance")
+        alliance_members = AllianceMembership.objects.public().filter(alliance=org).select_related("member")
+        teams = org.teams.prefetch_related(public_members)
         # Reverse relations keep orgs free of imports from negotiations.
-        meetings = org.meetings.published()
+        meetings = org.meetings.public()
         meeting_count = meetings.count()
         latest = meetings.order_by(F("date").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
         meetings = (
@@ -117,7 +126,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             .order_by("number", "date")
             .prefetch_related("participants__person", "participants__body", citations)
         )
-        agreements = org.agreements.published()
+        agreements = org.agreements.public()
         agreement_count = agreements.count()
         latest = agreements.order_by(F("date").desc(nulls_last=True), "-pk")
         agreements = (
@@ -126,24 +135,20 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             .select_related("meeting__organisation")
             .prefetch_related("points", citations)
         )
-        invitations = org.rejected_invitations.published().order_by("date").prefetch_related(citations)
-        statements = org.statements.published()
+        invitations = org.rejected_invitations.public().order_by("date").prefetch_related(citations)
+        statements = org.statements.public()
         statement_count = statements.count()
         statements = (
             statements.order_by(F("date").desc(nulls_last=True), "pk")
             .select_related("speaker")
             .prefetch_related(citations)[:PROFILE_LIST_LIMIT]
         )
-        developments = org.developments.published().order_by("date").prefetch_related(citations)
+        developments = org.developments.public().order_by("date").prefetch_related(citations)
         figures = (
-            org.clash_figures.published().select_related("opponent", "claimed_by").prefetch_related(citations)
+            org.clash_figures.public().select_related("opponent", "claimed_by").prefetch_related(citations)
         )
-        mediators = org.mediators.published().prefetch_related(
-            "links",
-            Prefetch(
-                "teams__members",
-                queryset=TeamMember.objects.filter(person__status=PUBLISHED).select_related("person"),
-            ),
+        mediators = org.mediators.public().prefetch_related(
+            "links", Prefetch("teams", queryset=Team.objects.prefetch_related(public_members))
         )
         context = super().get_context_data(
             roles=roles,
@@ -179,16 +184,27 @@ class PersonDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
-        return super().get_context_data(
-            roles=person.roles.filter(organisation__status=PUBLISHED).select_related("organisation"),
-            teams=person.team_memberships.filter(team__organisation__status=PUBLISHED).select_related(
-                "team__organisation"
-            ),
-            participations=person.meeting_participations.filter(
-                meeting__status=PUBLISHED, meeting__organisation__status=PUBLISHED
-            )
+        meetings = apps.get_model("negotiations", "Meeting").objects.public()
+        # The organisation's test is the meeting's own public rule; it is spelled here until meetings
+        # carry it in `public()`.
+        attended = meetings.filter(
+            participants__person=person, organisation__in=Organisation.objects.public()
+        )
+        participations = person.meeting_participations.filter(meeting__in=attended)
+        participation_count = participations.count()
+        latest = participations.order_by(
+            F("meeting__date").desc(nulls_last=True), F("meeting__number").desc(nulls_last=True), "-pk"
+        )
+        participations = (
+            participations.filter(pk__in=latest.values("pk")[:PERSON_MEETING_LIMIT])
             .select_related("meeting__organisation")
-            .order_by("meeting__date", "meeting__number"),
+            .order_by("meeting__date", "meeting__number", "pk")
+        )
+        return super().get_context_data(
+            roles=person.roles.public().select_related("organisation"),
+            teams=person.team_memberships.public().select_related("team__organisation"),
+            participations=participations,
+            participation_count=participation_count,
             **kwargs,
         )
 
@@ -233,7 +249,10 @@ class ClashListView(FilterView):
                 ).prefetch_related(published_citations_prefetch())
             )
         events = event_filter.qs if valid else ClashEvent.objects.none()
-        per_year = event_counts_by_year(events) if valid else {}
+        per_year = {}
+        if valid:
+            unfiltered = not any(getattr(event_filter.form, "cleaned_data", {}).values())
+            per_year = event_year_tally() if unfiltered else event_counts_by_year(events)
         events_page = CountedPaginator(events, self.events_per_page, count=sum(per_year.values())).get_page(
             self.request.GET.get("page")
         )
@@ -268,10 +287,7 @@ class ClashFigureExportView(View):
         filterset = ClashFigureFilter(request.GET or None, queryset=published_figures())
         if not usable(filterset):
             return filter_errors_response(filterset.form.errors)
-        rows = (
-            exports.figure_row(figure, request)
-            for figure in filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE)
-        )
+        rows = exports.figure_rows(filterset.qs, request)
         return csv_response("clash-figures.csv", exports.FIGURE_COLUMNS, rows)
 
 
@@ -279,11 +295,10 @@ class ClashEventExportView(View):
     """The events matching the clashes page's filters, as CSV in ACLED's columns."""
 
     def get(self, request):
-        filterset = ClashEventFilter(request.GET or None, queryset=visible_events())
+        filterset = ClashEventFilter(request.GET or None, queryset=ClashEvent.objects.public())
         if not usable(filterset):
             return filter_errors_response(filterset.form.errors)
-        rows = (exports.event_row(event) for event in filterset.qs.iterator(chunk_size=exports.CHUNK_SIZE))
-        return csv_response("clash-events.csv", exports.EVENT_COLUMNS, rows)
+        return csv_response("clash-events.csv", exports.EVENT_COLUMNS, exports.event_rows(filterset.qs))
 
 
 class ClashEventDetailView(DetailView):

@@ -11,6 +11,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_SIGNS = FORMULA_STARTS[:4]
 BOM = "\ufeff"
 LINES_PER_CHUNK = 500
+# Text starting with one of these is never a formula (`starts_a_formula`): most cells, checked at once.
+SAFE_FIRST = frozenset(map(chr, range(ord("!"), ord("~") + 1))) - set(FORMULA_SIGNS) | {""}
 
 
 def _unseen(character):
@@ -68,7 +70,13 @@ def csv_lines(columns, rows):
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     lines = [BOM + writer.writerow(columns)]
     for row in rows:
-        lines.append(writer.writerow([spreadsheet_safe(value) for value in row]))
+        # csv.writer writes what is not text as `spreadsheet_safe` would (None as nothing, the rest as
+        # `str()`), so only text that could start a formula is passed through it.
+        cells = [
+            spreadsheet_safe(value) if isinstance(value, str) and value[:1] not in SAFE_FIRST else value
+            for value in row
+        ]
+        lines.append(writer.writerow(cells))
         if len(lines) >= LINES_PER_CHUNK:
             yield "".join(lines)
             lines = []

@@ -75,7 +75,7 @@ def as_shown(field, output_field=None):
     every place without a Burmese name as if it were empty, though they show its English name.
     """
     versions = [
-        NullIf(F(build_localized_fieldname(field, language)), Value(""))
+        NullIf(F(build_localized_fieldname(field, language)), Value(""), output_field=output_field)
         for language in resolution_order(get_language())
     ]
     return Coalesce(*versions, output_field=output_field) if len(versions) > 1 else versions[0]

@@ -782,3 +782,87 @@ def test_burmese_charts_give_their_text_room_to_be_drawn_at_16_units():
     assert note.text == "၂၀၁၃–၂၀၁၈ အတွက် ထုတ်ပြန်ထားသော ကိန်းဂဏန်း မရှိပါ"
     assert " ".join(line.text for line in note.lines) == note.text
     assert [tick.text for tick in chart.ticks] == ["၀", "၁,၀၀၀", "၂,၀၀၀", "၃,၀၀၀"]
+
+
+def test_event_export_reads_its_rows_in_one_query_however_many_there_are(client):
+    kio = make_org(slug="kio")
+    for n in range(3):
+        event(n, kio)
+    url = "/en/clashes/events.csv"
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert len(csv_rows(client.get(url))) == 4
+    for n in range(3, 60):
+        event(n, kio)
+    with CaptureQueriesContext(connection) as many:
+        assert len(csv_rows(client.get(url))) == 61
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "notes, written",
+    [
+        (" =1+1", "' =1+1"),
+        ("\u200b@SUM(A1)", "'\u200b@SUM(A1)"),
+        ("＝1+1", "'＝1+1"),
+        ("ကချင် -1", "ကချင် -1"),
+        ("", ""),
+        ("Fighting near Hpakant", "Fighting near Hpakant"),
+    ],
+)
+def test_event_export_writes_text_that_could_start_a_formula_as_text(client, notes, written):
+    event(1, make_org(slug="kio"), notes=notes, admin3="-2")
+    record = dict(zip(*csv_rows(client.get("/en/clashes/events.csv")), strict=True))
+    assert record["notes"] == written
+    assert record["admin3"] == "'-2"
+    assert record["fatalities"] == "0" and record["latitude"] == "" and record["actor1_organisation"] == ""
+
+
+def test_figure_export_names_texts_in_the_readers_language_and_only_published_organisations(client):
+    kio = make_org(slug="kio")
+    ClashFigure.objects.create(
+        organisation=kio,
+        year=2012,
+        count=5,
+        subject_en="KIA soldiers",
+        subject_my="ကချင်စစ်သား",
+        printed_as_en="5 soldiers",
+        opponent=make_org(name_en="Tatmadaw", acronym="", status="published"),
+        claimed_by=make_org(name_en="Secret Claimant", status="draft"),
+        status="published",
+    )
+    english = dict(zip(*csv_rows(client.get("/en/clashes/export.csv")), strict=True))
+    burmese = dict(zip(*csv_rows(client.get("/my/clashes/export.csv")), strict=True))
+    assert (english["subject"], burmese["subject"]) == ("KIA soldiers", "ကချင်စစ်သား")
+    assert english["as_published"] == burmese["as_published"] == "5 soldiers"
+    assert english["opponent"] == "Tatmadaw" and english["claimed_by"] == ""
+    assert english["url"] == "http://testserver/en/organisations/kio/#clashes"
+
+
+def test_unfiltered_clashes_page_counts_new_and_newly_hidden_events(client):
+    kio = make_org(slug="kio")
+    for n in range(3):
+        event(n, kio)
+    assert "3 events found." in client.get("/en/clashes/").content.decode()
+    event(3, kio)
+    assert "4 events found." in client.get("/en/clashes/").content.decode()
+    hidden = make_org(slug="hidden")
+    event(4, hidden)
+    assert "5 events found." in client.get("/en/clashes/").content.decode()
+    hidden.status = "unpublished"
+    hidden.save()
+    assert "4 events found." in client.get("/en/clashes/").content.decode()
+
+
+def test_unfiltered_clashes_page_does_not_count_every_event_on_each_request(client):
+    kio = make_org(slug="kio")
+    for n in range(3):
+        event(n, kio)
+    client.get("/en/clashes/")
+    with CaptureQueriesContext(connection) as unfiltered:
+        client.get("/en/clashes/")
+    with CaptureQueriesContext(connection) as filtered:
+        client.get("/en/clashes/?year=2022")
+    sql = [query["sql"] for query in unfiltered]
+    assert not [query for query in sql if "COUNT" in query and "clashevent" in query]
+    assert len(filtered) == len(unfiltered) + 1
