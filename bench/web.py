@@ -139,7 +139,7 @@ if not pending:
         facts["person_slug"], facts["person_meetings"] = top["person__slug"], top["n"]
         # The big organisation's meeting with the most participants among those with an agreement (its
         # first meeting always has one), and that meeting's agreement with the most points.
-        agreements = Agreement.objects.published()
+        agreements = Agreement.objects.public()
         meeting = (
             visible.filter(organisation__slug=facts["profile_slug"], agreements__in=agreements)
             .annotate(n=Count("participants", distinct=True)).order_by("-n", "pk").first()

@@ -12,7 +12,7 @@ from modeltranslation.translator import translator
 from orgs.filters import organisation_filter
 from orgs.merges import merge_redirect_target
 from orgs.models import Person, PersonAlias
-from orgs.selectors import organisation_choices, published_organisation_ids
+from orgs.selectors import organisation_choices
 from peacetracker.filters import QuickFilterSet
 from peacetracker.translation import any_language, as_shown
 from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
@@ -123,18 +123,6 @@ class MeetingFilter(QuickFilterSet):
         model = Meeting
         fields = []
 
-    @property
-    def qs(self):
-        """The meetings the reader's filters select, of published organisations only.
-
-        That condition comes after the reader's: SQLite tests a row's conditions in the order they are
-        written, and a date or format rules a row out for less than this lookup costs. A subquery rather
-        than a join keeps the count on the meetings table alone.
-        """
-        if not hasattr(self, "_public_qs"):
-            self._public_qs = super().qs.filter(organisation__in=published_organisation_ids())
-        return self._public_qs
-
     def filter_location(self, queryset, name, value):
         return queryset.filter(
             any_language("place", "icontains", value)
@@ -153,7 +141,7 @@ class MeetingFilter(QuickFilterSet):
         if merged_into is not None:
             named |= Q(person=merged_into)
         matching = MeetingParticipant.objects.filter(
-            meeting=OuterRef("pk"), person__status="published"
+            meeting=OuterRef("pk"), person__in=Person.objects.public()
         ).filter(named)
         labelled = MeetingParticipant.objects.filter(
             any_language("label", "icontains", value), meeting=OuterRef("pk")

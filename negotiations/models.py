@@ -12,6 +12,12 @@ from peacetracker.models import Content
 from peacetracker.moderation import ModeratedQuerySet
 
 
+class UnderOrganisationQuerySet(ModeratedQuerySet):
+    def public(self):
+        """Published rows of a published organisation."""
+        return self.published().filter(organisation__status=Content.Status.PUBLISHED)
+
+
 class Meeting(Dated, Content):
     """A meeting in an organisation's record of talks, numbered as the source numbers it."""
 
@@ -47,6 +53,8 @@ class Meeting(Dated, Content):
     delegates_others = models.PositiveSmallIntegerField(_("delegates: others"), null=True, blank=True)
     delegates_total = models.PositiveSmallIntegerField(_("delegates: total"), null=True, blank=True)
     delegates_text = models.CharField(_("delegates as published"), max_length=200, blank=True)
+
+    objects = UnderOrganisationQuerySet.as_manager()
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["organisation", "number", "date"]
@@ -198,10 +206,9 @@ class MeetingParticipant(models.Model):
 
 
 class AgreementQuerySet(ModeratedQuerySet):
-    def published(self):
+    def public(self):
         """The agreements readers may see: published, from a meeting readers may see (published, of a
-        published organisation) or from none, and naming a published party or none. Every public page,
-        search, the sitemap and the filters read agreements through this."""
+        published organisation) or from none, and naming a published party or none."""
         published = Content.Status.PUBLISHED
         parties = Agreement.parties.through.objects.filter(agreement=models.OuterRef("pk"))
         return (
@@ -213,6 +220,10 @@ class AgreementQuerySet(ModeratedQuerySet):
                 models.Exists(parties.filter(organisation__status=published)) | ~models.Exists(parties),
             )
         )
+
+    def published(self):
+        """`public()`: an agreement is not published to anyone under a hidden meeting or hidden parties."""
+        return self.public()
 
 
 class Agreement(Dated, Content):
@@ -286,6 +297,8 @@ class RejectedInvitation(Dated, Content):
     reason = models.TextField(_("reason given"), blank=True)
     description = models.TextField(_("as published"))
 
+    objects = UnderOrganisationQuerySet.as_manager()
+
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]
 
@@ -316,6 +329,8 @@ class Statement(Dated, Content):
     summary = models.TextField(_("summary"), blank=True)
     quote = models.TextField(_("quotation"), blank=True)
     url = models.URLField(_("source link"), max_length=500, blank=True)
+
+    objects = UnderOrganisationQuerySet.as_manager()
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["-date", "pk"]
@@ -352,6 +367,8 @@ class Development(Dated, Content):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True)
+
+    objects = UnderOrganisationQuerySet.as_manager()
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
-from orgs.selectors import organisation_columns, published_organisation_ids
+from orgs.selectors import organisation_columns
 from peacetracker.cache import generation_cached
 from peacetracker.selectors import rows_for_ids
 from peacetracker.translation import any_language, as_shown, shown_columns, shown_text
@@ -25,13 +25,8 @@ SEARCH_MAX_TERMS = 10
 def latest_statements():
     """Published statements of published organisations, newest first and undated last."""
     return (
-        Statement.objects.published()
-        # A subquery rather than a join keeps the COUNT on the statements table alone.
-        .filter(organisation__in=published_organisation_ids())
-        # The organisations by a second query, not a join: joined, SQLite read the statements by
-        # organisation and sorted all of them before it could take the newest (30 ms for 20,000; 1 ms).
-        .select_related("speaker")
-        .prefetch_related("organisation")
+        Statement.objects.public()
+        .select_related("organisation", "speaker")
         .order_by(F("date").desc(nulls_last=True), "-pk")
     )
 
@@ -101,16 +96,13 @@ def search_published(query, limit=SEARCH_RESULTS_PER_KIND):
         (
             "meetings",
             _("Meetings"),
-            Meeting.objects.published()
-            .filter(organisation__status=PUBLISHED)
-            .select_related("organisation")
-            .order_by("date", "number", "pk"),
+            Meeting.objects.public().select_related("organisation").order_by("date", "number", "pk"),
             _meeting_matches,
         ),
         (
             "agreements",
             _("Agreements"),
-            Agreement.objects.published().order_by(F("date").asc(nulls_last=True), "pk"),
+            Agreement.objects.public().order_by(F("date").asc(nulls_last=True), "pk"),
             _agreement_matches,
         ),
         ("statements", _("Statements"), latest_statements(), _statement_matches),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import CharField, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
@@ -28,7 +28,6 @@ from .selectors import (
     search_published,
 )
 
-PUBLISHED = Meeting.Status.PUBLISHED
 EXPORT_CHUNK_SIZE = 2000
 AGREEMENTS_PER_PAGE = 50
 INVITATIONS_PER_PAGE = 50
@@ -47,7 +46,7 @@ def published_parties_prefetch():
     """An agreement's published parties in the order of what the page shows: acronym, else the name in
     the reader's language (or English)."""
     shown = Coalesce(NullIf(F("acronym"), Value("")), as_shown("name"), output_field=CharField())
-    parties = Organisation.objects.published().order_by(shown, "pk")
+    parties = Organisation.objects.public().order_by(shown, "pk")
     return Prefetch("parties", queryset=organisations_in_burmese_order(parties, by_acronym=True))
 
 
@@ -184,28 +183,19 @@ class MeetingDetailView(PreviewMixin, DetailView):
                 published_citations_prefetch(),
                 Prefetch(
                     "agreements",
-                    queryset=Agreement.objects.published().prefetch_related(
+                    queryset=Agreement.objects.public().prefetch_related(
                         "points", published_citations_prefetch()
                     ),
                 ),
             )
         )
 
-    def is_public(self, meeting):
-        return meeting.is_published and meeting.organisation.is_published
-
-    def get_object(self, queryset=None):
-        meeting = super().get_object(queryset)
-        if not meeting.organisation.is_published and not self.is_preview_user():
-            raise Http404
-        return meeting
-
     def get_context_data(self, **kwargs):
         meeting = self.object
         sides = {}
         for participant in meeting.participants.all():
             sides.setdefault(participant.get_side_display(), []).append(participant)
-        siblings = Meeting.objects.published().filter(organisation=meeting.organisation, number__isnull=False)
+        siblings = Meeting.objects.public().filter(organisation=meeting.organisation, number__isnull=False)
         previous_meeting = next_meeting = None
         if meeting.number is not None:
             previous_meeting = siblings.filter(number__lt=meeting.number).order_by("-number").first()
@@ -267,10 +257,6 @@ class AgreementDetailView(PreviewMixin, DetailView):
             .prefetch_related(published_parties_prefetch(), "points", published_citations_prefetch())
         )
 
-    def is_public(self, agreement):
-        # Readers reach only the agreements they may see; staff may also open one that readers cannot.
-        return not self.is_preview_user() or Agreement.objects.published().filter(pk=agreement.pk).exists()
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(sources=sources_of([self.object]), **kwargs)
 
@@ -286,7 +272,6 @@ class RejectedInvitationListView(PublishedMixin, ListView):
         return (
             super()
             .get_queryset()
-            .filter(organisation__status=PUBLISHED)
             .select_related("organisation", "invited_by")
             .prefetch_related(published_citations_prefetch())
             .order_by(F("date").asc(nulls_last=True), "pk")
@@ -338,19 +323,15 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        # Leaving out the few unpublished organisations by subquery lets the database walk the date
-        # index from the latest meeting; joining every meeting to test its organisation sorts them all.
-        hidden = Organisation.objects.exclude(status=PUBLISHED).values("pk")
         return super().get_context_data(
-            meetings=Meeting.objects.published()
+            meetings=Meeting.objects.public()
             .filter(date__isnull=False)
-            .exclude(organisation__in=hidden)
             .select_related("organisation")
             .order_by("-date", "-pk")[:5],
-            statements=Statement.objects.published()
-            .filter(organisation__status=PUBLISHED, date__isnull=False)
+            statements=Statement.objects.public()
+            .filter(date__isnull=False)
             .select_related("organisation")
             .order_by("-date", "-pk")[:5],
-            organisations=Organisation.objects.published().order_by("-updated_at", "name")[:5],
+            organisations=Organisation.objects.public().order_by("-updated_at", "name")[:5],
             **kwargs,
         )

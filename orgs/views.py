@@ -117,7 +117,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             .order_by("number", "date")
             .prefetch_related("participants__person", "participants__body", citations)
         )
-        agreements = org.agreements.published()
+        agreements = org.agreements.public()
         agreement_count = agreements.count()
         latest = agreements.order_by(F("date").desc(nulls_last=True), "-pk")
         agreements = (

@@ -15,8 +15,7 @@ import re
 
 import django_filters
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_script_prefix
+from django.test.utils import override_script_prefix
 from django.urls import reverse
 from django.utils import translation
 
@@ -317,22 +316,6 @@ def test_the_csv_export_keeps_the_lists_tie_breaks(client, tied_meetings):
 
 
 # Organisation columns from a cached map
-
-
-@pytest.mark.parametrize("params", [{}, {"year": "2015", "sort": "-date"}])
-def test_the_list_counts_and_reads_its_page_without_joining(client, params):
-    for n in range(3):
-        make_meeting(make_org(acronym=f"ORG{n}"), number=n)
-    page(client, params=params)  # reads the maps kept per content generation (one of every meeting's ids)
-    with CaptureQueriesContext(connection) as queries:
-        html = page(client, params=params)
-    assert "3 meetings found." in html and ">ORG2</a>" in html
-    meeting_queries = [
-        q["sql"] for q in queries if q["sql"].split(" FROM ", 1)[-1].startswith('"negotiations_meeting"')
-    ]
-    # The page, and no count: a page that is not full counts itself (see test_list_pagination.py).
-    assert len(meeting_queries) == 1, meeting_queries
-    assert [sql for sql in meeting_queries if "JOIN" in sql] == []
 
 
 def test_organisation_columns_include_an_unpublished_organisation_asked_for():
