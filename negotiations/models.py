@@ -14,8 +14,11 @@ from peacetracker.moderation import ModeratedQuerySet
 
 class UnderOrganisationQuerySet(ModeratedQuerySet):
     def public(self):
-        """Published rows of a published organisation."""
-        return self.published().filter(organisation__status=Content.Status.PUBLISHED)
+        """Published rows of a public organisation."""
+        # EXISTS rather than a join or IN: SQLite then reads a page in order off the model's status-first
+        # index, where otherwise it read every published organisation's rows and sorted them all.
+        organisation = Organisation.objects.public().filter(pk=models.OuterRef("organisation"))
+        return self.published().filter(models.Exists(organisation))
 
 
 class Meeting(Dated, Content):
@@ -89,6 +92,23 @@ class Meeting(Dated, Content):
     @property
     def location(self):
         return ", ".join(part for part in (self.place, self.region, self.country) if part)
+
+    @property
+    def format_label(self):
+        """The format as readers read it; a value outside the choices as it is."""
+        return self._label_of(self.Format, self.format)
+
+    @property
+    def outcome_label(self):
+        """The outcome as readers read it; a value outside the choices as it is."""
+        return self._label_of(self.Outcome, self.outcome)
+
+    @staticmethod
+    def _label_of(choices, value):
+        try:
+            return choices(value).label
+        except ValueError:
+            return value
 
     @property
     def participant_entries(self):

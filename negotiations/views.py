@@ -2,37 +2,45 @@
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import CharField, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.http import JsonResponse
-from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterMixin, FilterView
 
 from orgs.models import Organisation
 from orgs.selectors import organisations_in_burmese_order
+from peacetracker.cache import generation_cached
 from peacetracker.exports import csv_response, filter_errors_response
-from peacetracker.selectors import published_citations_prefetch, quick_count, sources_of
-from peacetracker.translation import as_shown
+from peacetracker.selectors import published_citations_prefetch, sources_of
+from peacetracker.translation import as_shown, translated_columns
 from peacetracker.views import PreviewMixin, PublishedMixin
 
 from . import exports
 from .filters import AgreementFilter, MeetingFilter, SearchForm, StatementFilter
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, RejectedInvitation, Statement
-from .selectors import (
-    SEARCH_RESULTS_PER_KIND,
-    complete_list_rows,
-    latest_statements,
-    meeting_list_rows,
-    search_published,
-)
+from .selectors import SEARCH_RESULTS_PER_KIND, latest_statements, list_representatives, search_published
 
 EXPORT_CHUNK_SIZE = 2000
 AGREEMENTS_PER_PAGE = 50
 INVITATIONS_PER_PAGE = 50
 STATEMENTS_PER_PAGE = 50
 LARGEST_OFFSET = 2**63 - 1
+# What a row of the meetings list shows: the meeting's columns in every language, and its organisation's.
+LIST_COLUMNS = (
+    "number",
+    "date",
+    "end_date",
+    "date_precision",
+    "date_text",
+    "format",
+    "outcome",
+    *translated_columns("place", "region", "country", "location_text"),
+    "organisation__slug",
+    "organisation__acronym",
+    *translated_columns("organisation__name"),
+)
 
 
 def participants_prefetch():
@@ -67,17 +75,9 @@ class PageFirstPaginator(Paginator):
     Most filtered lists fit on one page. A full page is counted as usual; its rows are not read twice.
     (Without orphans only: with them, a last page can hold more rows than a page.)
 
-    A count that runs is `quick_count`'s, from the list's own conditions.
-
     A page whose rows would start past the largest offset a database takes (a signed 64-bit integer) is
     refused before any query, as a page past the last: `?page=200000000000000000` is a 404, not an error
     from the database."""
-
-    @cached_property
-    def count(self):
-        if isinstance(self.object_list, QuerySet):
-            return quick_count(self.object_list)
-        return Paginator.count.func(self)
 
     def page(self, number):
         if "count" in self.__dict__ or self.orphans:
@@ -113,12 +113,7 @@ class PublicMeetingsMixin(PublishedMixin):
 
 
 class MeetingListView(PublicMeetingsMixin, FilterView):
-    """Filterable, paginated list of published meetings.
-
-    The page's rows are read as plain values (dicts, see `meeting_list_rows`), not model instances: the
-    list is the site's busiest page, and building 100 instances with their translated fields cost more
-    than its three queries.
-    """
+    """Filterable, paginated list of published meetings."""
 
     filterset_class = MeetingFilter
     paginate_by = settings.MEETINGS_PER_PAGE
@@ -127,13 +122,23 @@ class MeetingListView(PublicMeetingsMixin, FilterView):
     paginator_class = PageFirstPaginator
 
     def paginate_queryset(self, queryset, page_size):
-        rows = meeting_list_rows(with_stable_order(queryset))
-        return super().paginate_queryset(rows, page_size)
+        meetings = with_stable_order(queryset).select_related("organisation").only(*LIST_COLUMNS)
+        return super().paginate_queryset(meetings, page_size)
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        form = self.filterset.form
+        if form.is_valid() and not any(value for name, value in form.cleaned_data.items() if name != "sort"):
+            # Unfiltered: every public meeting, counted once per content generation, not on each page.
+            paginator.count = generation_cached("public-meeting-count", Meeting.objects.public().count)
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if context["object_list"]:
-            complete_list_rows(context["object_list"])
+        meetings = context["object_list"]
+        representatives = list_representatives(meeting.pk for meeting in meetings)
+        for meeting in meetings:
+            meeting.representatives_shown = representatives[meeting.pk]
         return context
 
 
