@@ -2,8 +2,9 @@
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from orgs.models import Organisation, Person
@@ -56,6 +57,10 @@ class Meeting(Dated, Content):
     delegates_others = models.PositiveSmallIntegerField(_("delegates: others"), null=True, blank=True)
     delegates_total = models.PositiveSmallIntegerField(_("delegates: total"), null=True, blank=True)
     delegates_text = models.CharField(_("delegates as published"), max_length=200, blank=True)
+    # The organisation's and government's participants as readers may see them, for the list; kept
+    # current by `negotiations.reading`, never edited.
+    representatives_en = models.TextField(_("representatives (English)"), blank=True, editable=False)
+    representatives_my = models.TextField(_("representatives (Burmese)"), blank=True, editable=False)
 
     objects = UnderOrganisationQuerySet.as_manager()
 
@@ -92,6 +97,11 @@ class Meeting(Dated, Content):
     @property
     def location(self):
         return ", ".join(part for part in (self.place, self.region, self.country) if part)
+
+    @property
+    def representatives(self):
+        """The stored representatives in the reader's language."""
+        return getattr(self, build_localized_fieldname("representatives", get_language()), "")
 
     @property
     def format_label(self):

@@ -167,14 +167,14 @@ def _entry_key(row):
     return (row[0], row[1]), row[7] or ""
 
 
-def public_participant_names(meeting_ids):
+def public_participant_names(meeting_ids, using=None):
     """Each meeting's participants as readers may see them, as (side, name) in side order; one query.
 
     A name is the label as published, else a published person's or body's name with "+ (N)" for
     unnamed others; a participant with nothing public is left out. Each text is in the reader's
     language, else English.
     """
-    participants = MeetingParticipant.objects.filter(meeting_id__in=meeting_ids)
+    participants = MeetingParticipant.objects.db_manager(using).filter(meeting_id__in=meeting_ids)
     return _participant_names(_participant_columns(participants))
 
 
@@ -207,12 +207,12 @@ def _participant_names(rows):
     return names
 
 
-def list_representatives(meeting_ids):
+def list_representatives(meeting_ids, using=None):
     """{meeting id: what the list shows as its representatives}: its organisation's and government's
     participants as `public_participant_names` names them, each side's joined by "; " after the side's
     name ("Organisation side: …; … · Government side: …"), in the reader's language."""
     meeting_ids = list(meeting_ids)
-    return _representatives(public_participant_names(meeting_ids), meeting_ids)
+    return _representatives(public_participant_names(meeting_ids, using), meeting_ids)
 
 
 def _representatives(names, meeting_ids):

@@ -20,7 +20,7 @@ from peacetracker.views import PreviewMixin, PublishedMixin
 from . import exports
 from .filters import AgreementFilter, MeetingFilter, SearchForm, StatementFilter
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, RejectedInvitation, Statement
-from .selectors import SEARCH_RESULTS_PER_KIND, latest_statements, list_representatives, search_published
+from .selectors import SEARCH_RESULTS_PER_KIND, latest_statements, search_published
 
 EXPORT_CHUNK_SIZE = 2000
 AGREEMENTS_PER_PAGE = 50
@@ -37,6 +37,8 @@ LIST_COLUMNS = (
     "format",
     "outcome",
     *translated_columns("place", "region", "country", "location_text"),
+    "representatives_en",
+    "representatives_my",
     "organisation__slug",
     "organisation__acronym",
     *translated_columns("organisation__name"),
@@ -132,14 +134,6 @@ class MeetingListView(PublicMeetingsMixin, FilterView):
             # Unfiltered: every public meeting, counted once per content generation, not on each page.
             paginator.count = generation_cached("public-meeting-count", Meeting.objects.public().count)
         return paginator
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        meetings = context["object_list"]
-        representatives = list_representatives(meeting.pk for meeting in meetings)
-        for meeting in meetings:
-            meeting.representatives_shown = representatives[meeting.pk]
-        return context
 
 
 class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, View):

@@ -35,4 +35,5 @@ class Command(BaseCommand):
         conversions_reported(self.stdout, conversions)
         # Fixtures load without signals; give every seed row its first version in the history.
         call_command("populate_history", auto=True, verbosity=0)
+        call_command("rebuild_reading_data", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Loaded the seed profile."))

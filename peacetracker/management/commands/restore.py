@@ -126,6 +126,8 @@ class Command(BaseCommand):
         conversions = []
         with fixture_text_converted(path, conversions) as converted, transaction.atomic(using=database):
             call_command("loaddata", converted, database=database, verbosity=0)
+            # What pages read from other rows is stored afresh rather than trusted from the file.
+            call_command("rebuild_reading_data", database=database, verbosity=0)
         cache_generation_bump()
         conversions_reported(self.stdout, conversions)
         self.stdout.write(self.style.SUCCESS(f"Restored {path}."))
