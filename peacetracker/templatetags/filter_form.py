@@ -2,7 +2,17 @@
 
 from django import template
 
+from peacetracker.cache import cache_generation
+
 register = template.Library()
+
+
+@register.simple_tag
+def select_cache_key(field):
+    """What a filter's select (its options and the one chosen) depends on besides the language, for a
+    `{% cache %}` key: the form, the field, the value chosen and the content generation, since the
+    options (organisations) change only with content."""
+    return f"{type(field.form).__name__}:{field.html_name}:{field.value()}:{cache_generation()}"
 
 
 @register.inclusion_tag("includes/_filter_field.html")
