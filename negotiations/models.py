@@ -283,6 +283,8 @@ class Agreement(Dated, Content):
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]
+        # The agreements page: published agreements in date order.
+        indexes = [models.Index(fields=["status", "date"], name="agreement_public_by_date")]
 
     def __str__(self):
         return self.title
@@ -331,6 +333,8 @@ class RejectedInvitation(Dated, Content):
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]
+        # The invitations page: published invitations in date order.
+        indexes = [models.Index(fields=["status", "date"], name="invitation_public_by_date")]
 
     def __str__(self):
         return f"{self.display_date}: {self.description[:60]}"
