@@ -14,7 +14,6 @@ from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Stat
 
 SIDE_ORDER = {side: rank for rank, (side, _label) in enumerate(MeetingParticipant.Side.choices)}
 
-PUBLISHED = Meeting.Status.PUBLISHED
 SEARCH_RESULTS_PER_KIND = 20
 SEARCH_MAX_TERMS = 10
 
@@ -138,6 +137,8 @@ def _participant_columns(participants):
             shown_honorific=as_shown("person__honorific", CharField()),
             shown_person=as_shown("person__name", CharField()),
             shown_body=as_shown("body__name", CharField()),
+            person_public=Exists(Person.objects.public().filter(pk=OuterRef("person"))),
+            body_public=Exists(Organisation.objects.public().filter(pk=OuterRef("body"))),
         )
         .order_by()
         .values_list(
@@ -145,8 +146,8 @@ def _participant_columns(participants):
             "side",
             "unnamed_others",
             "headcount",
-            "person__status",
-            "body__status",
+            "person_public",
+            "body_public",
             "body__acronym",
             "shown_label",
             "shown_honorific",
@@ -186,8 +187,8 @@ def _participant_names(rows):
         side,
         unnamed_others,
         headcount,
-        person_status,
-        body_status,
+        person_public,
+        body_public,
         body_acronym,
         label,
         honorific,
@@ -197,8 +198,8 @@ def _participant_names(rows):
         _pk,
     ) in entries:
         # A text empty in every language is NULL here (see `as_shown`).
-        person = Person.display_name(honorific or "", person or "") if person_status == PUBLISHED else ""
-        body = Organisation.display_name(body or "", body_acronym) if body_status == PUBLISHED else ""
+        person = Person.display_name(honorific or "", person or "") if person_public else ""
+        body = Organisation.display_name(body or "", body_acronym) if body_public else ""
         name = MeetingParticipant.public_name_of(label or "", person=person, body=body, headcount=headcount)
         if name and unnamed_others and not label:
             name = f"{name} + ({unnamed_others})"

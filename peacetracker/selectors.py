@@ -13,7 +13,7 @@ def published_citations_prefetch(lookup="citations"):
     # generic-relation queryset for every row whose manager it fills, a sixth of a long profile's time.
     return Prefetch(
         lookup,
-        queryset=Citation.objects.filter(source__status=Source.Status.PUBLISHED).select_related("source"),
+        queryset=Citation.objects.filter(source__in=Source.objects.public()).select_related("source"),
         to_attr="published_citations",
     )
 
