@@ -125,7 +125,7 @@ if not pending:
     facts.update(sizes)
     facts["current"] = sizes == scaled_sizes(PARAMS["scale"])
     if sizes["meetings"]:
-        visible = Meeting.objects.published().filter(organisation__status=published)
+        visible = Meeting.objects.public()
         top = (
             visible.order_by().values("organisation__slug").annotate(n=Count("pk"))
             .order_by("-n", "organisation__slug").first()
@@ -161,7 +161,7 @@ if not pending:
                 raise SystemExit(f"{query}: {filterset.form.errors.as_text()}")
             return filterset.qs.count()
 
-        meetings = Meeting.objects.published().rewrite(False)
+        meetings = Meeting.objects.public().rewrite(False)
         with translation.override("en"):
             facts["filtered_rows"] = count(MeetingFilter, PARAMS["filtered"], meetings)
             facts["q_rows"] = count(MeetingFilter, "q=" + PARAMS["word"], meetings)
