@@ -103,8 +103,8 @@ class PageFirstPaginator(Paginator):
 
 
 class PublicMeetingsMixin(PublishedMixin):
-    """Published meetings, filtered by `MeetingFilter`, which also keeps to published organisations' (see
-    `MeetingFilter.qs`): the list and its exports."""
+    """The meetings readers may see (`Meeting.objects.public()`), filtered by `MeetingFilter`: the list and
+    its exports."""
 
     model = Meeting
 
