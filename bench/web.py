@@ -125,7 +125,7 @@ if not pending:
     facts.update(sizes)
     facts["current"] = sizes == scaled_sizes(PARAMS["scale"])
     if sizes["meetings"]:
-        visible = Meeting.objects.published().filter(organisation__status=published)
+        visible = Meeting.objects.public()
         top = (
             visible.order_by().values("organisation__slug").annotate(n=Count("pk"))
             .order_by("-n", "organisation__slug").first()
@@ -139,7 +139,7 @@ if not pending:
         facts["person_slug"], facts["person_meetings"] = top["person__slug"], top["n"]
         # The big organisation's meeting with the most participants among those with an agreement (its
         # first meeting always has one), and that meeting's agreement with the most points.
-        agreements = Agreement.objects.published()
+        agreements = Agreement.objects.public()
         meeting = (
             visible.filter(organisation__slug=facts["profile_slug"], agreements__in=agreements)
             .annotate(n=Count("participants", distinct=True)).order_by("-n", "pk").first()
@@ -161,7 +161,7 @@ if not pending:
                 raise SystemExit(f"{query}: {filterset.form.errors.as_text()}")
             return filterset.qs.count()
 
-        meetings = Meeting.objects.published().rewrite(False)
+        meetings = Meeting.objects.public().rewrite(False)
         with translation.override("en"):
             facts["filtered_rows"] = count(MeetingFilter, PARAMS["filtered"], meetings)
             facts["q_rows"] = count(MeetingFilter, "q=" + PARAMS["word"], meetings)

@@ -48,7 +48,7 @@ from peacetracker.exports import iso_partial_date
 from peacetracker.translation import shown_columns, shown_text
 
 from .models import MeetingParticipant
-from .selectors import meeting_values, public_participant_names, with_organisation_columns
+from .selectors import meeting_values, public_participant_names
 
 COLUMNS = (
     "id",
@@ -117,7 +117,7 @@ def meeting_rows(meetings, absolute_url, chunk_size=2000):
     url_pattern = absolute_url(reverse("negotiations:meeting-detail", kwargs={"pk": int(placeholder)}))
     columns = shown_columns(*TRANSLATED)
     meetings = meeting_values(meetings, TRANSLATED).iterator(chunk_size=chunk_size)
-    while chunk := with_organisation_columns(list(islice(meetings, chunk_size))):
+    while chunk := list(islice(meetings, chunk_size)):
         names = public_participant_names([meeting["pk"] for meeting in chunk])
         for meeting in chunk:
             url = url_pattern.replace(placeholder, str(meeting["pk"]))

@@ -12,14 +12,13 @@ from modeltranslation.translator import translator
 from orgs.filters import organisation_filter
 from orgs.merges import merge_redirect_target
 from orgs.models import Person, PersonAlias
-from orgs.selectors import organisation_choices, published_organisation_ids
-from peacetracker.filters import QuickFilterSet
+from orgs.selectors import organisation_choices
 from peacetracker.translation import any_language, as_shown
-from peacetracker.widgets import QuickDateInput, QuickNumberInput, QuickSelect, QuickTextInput
 
 from .models import Agreement, Meeting, MeetingParticipant, Statement
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def organisations_with_published_meetings():
@@ -36,10 +35,6 @@ def parties_to_published_agreements():
 
 class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", QuickNumberInput)
-        super().__init__(*args, **kwargs)
 
 
 class ShownOrderingFilter(django_filters.OrderingFilter):
@@ -72,35 +67,29 @@ class ShownOrderingFilter(django_filters.OrderingFilter):
         return shown.desc() if ordering.startswith("-") else shown.asc()
 
 
-class MeetingFilter(QuickFilterSet):
+class MeetingFilter(django_filters.FilterSet):
     """Filters of DESIGN.md's contract: organisation, year, from, to, location, country, format, …"""
 
     organisation = organisation_filter(organisations_with_published_meetings, field_name="organisation__slug")
     year = YearFilter(field_name="date__year", label=_("Year"), min_value=1900, max_value=2100)
     date_from = django_filters.DateFilter(
-        field_name="date", lookup_expr="gte", label=_("From"), widget=QuickDateInput
+        field_name="date", lookup_expr="gte", label=_("From"), widget=DATE_INPUT
     )
     date_to = django_filters.DateFilter(
-        field_name="date", lookup_expr="lte", label=_("To"), widget=QuickDateInput
+        field_name="date", lookup_expr="lte", label=_("To"), widget=DATE_INPUT
     )
-    location = django_filters.CharFilter(
-        method="filter_location", label=_("Location"), max_length=100, widget=QuickTextInput
-    )
-    country = django_filters.CharFilter(
-        method="filter_country", label=_("Country"), max_length=100, widget=QuickTextInput
-    )
+    location = django_filters.CharFilter(method="filter_location", label=_("Location"), max_length=100)
+    country = django_filters.CharFilter(method="filter_country", label=_("Country"), max_length=100)
     format = django_filters.ChoiceFilter(
-        choices=Meeting.Format.choices, label=_("Format"), empty_label=_("Any"), widget=QuickSelect
+        choices=Meeting.Format.choices, label=_("Format"), empty_label=_("Any")
     )
     participant = django_filters.CharFilter(
-        method="filter_participant", label=_("Participant"), max_length=100, widget=QuickTextInput
+        method="filter_participant", label=_("Participant"), max_length=100
     )
     outcome = django_filters.ChoiceFilter(
-        choices=Meeting.Outcome.choices, label=_("Outcome"), empty_label=_("Any"), widget=QuickSelect
+        choices=Meeting.Outcome.choices, label=_("Outcome"), empty_label=_("Any")
     )
-    q = django_filters.CharFilter(
-        method="filter_text", label=_("Text"), max_length=200, widget=QuickTextInput
-    )
+    q = django_filters.CharFilter(method="filter_text", label=_("Text"), max_length=200)
     sort = ShownOrderingFilter(
         fields=(("date", "date"), ("number", "number"), ("place", "place")),
         # Every label named, descending ones too: django-filter would write "… (descending)" once, in
@@ -115,25 +104,12 @@ class MeetingFilter(QuickFilterSet):
         },
         then={"date": ["number"]},
         label=_("Sort"),
-        widget=QuickSelect,
         empty_label=_("Default (date)"),
     )
 
     class Meta:
         model = Meeting
         fields = []
-
-    @property
-    def qs(self):
-        """The meetings the reader's filters select, of published organisations only.
-
-        That condition comes after the reader's: SQLite tests a row's conditions in the order they are
-        written, and a date or format rules a row out for less than this lookup costs. A subquery rather
-        than a join keeps the count on the meetings table alone.
-        """
-        if not hasattr(self, "_public_qs"):
-            self._public_qs = super().qs.filter(organisation__in=published_organisation_ids())
-        return self._public_qs
 
     def filter_location(self, queryset, name, value):
         return queryset.filter(
@@ -153,7 +129,7 @@ class MeetingFilter(QuickFilterSet):
         if merged_into is not None:
             named |= Q(person=merged_into)
         matching = MeetingParticipant.objects.filter(
-            meeting=OuterRef("pk"), person__status="published"
+            meeting=OuterRef("pk"), person__in=Person.objects.public()
         ).filter(named)
         labelled = MeetingParticipant.objects.filter(
             any_language("label", "icontains", value), meeting=OuterRef("pk")
@@ -173,7 +149,7 @@ class MeetingFilter(QuickFilterSet):
         )
 
 
-class StatementFilter(QuickFilterSet):
+class StatementFilter(django_filters.FilterSet):
     """The statements page's filter: one organisation, by slug."""
 
     organisation = organisation_filter(
@@ -185,7 +161,7 @@ class StatementFilter(QuickFilterSet):
         fields = []
 
 
-class AgreementFilter(QuickFilterSet):
+class AgreementFilter(django_filters.FilterSet):
     """The agreements page's filter: the agreements one organisation is a party to, by slug."""
 
     organisation = organisation_filter(

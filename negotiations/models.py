@@ -2,14 +2,24 @@
 
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from orgs.models import Organisation, Person
 from peacetracker.dates import Dated
 from peacetracker.models import Content
 from peacetracker.moderation import ModeratedQuerySet
+
+
+class UnderOrganisationQuerySet(ModeratedQuerySet):
+    def public(self):
+        """Published rows of a public organisation."""
+        # EXISTS rather than a join or IN: SQLite then reads a page in order off the model's status-first
+        # index, where otherwise it read every published organisation's rows and sorted them all.
+        organisation = Organisation.objects.public().filter(pk=models.OuterRef("organisation"))
+        return self.published().filter(models.Exists(organisation))
 
 
 class Meeting(Dated, Content):
@@ -47,6 +57,12 @@ class Meeting(Dated, Content):
     delegates_others = models.PositiveSmallIntegerField(_("delegates: others"), null=True, blank=True)
     delegates_total = models.PositiveSmallIntegerField(_("delegates: total"), null=True, blank=True)
     delegates_text = models.CharField(_("delegates as published"), max_length=200, blank=True)
+    # The organisation's and government's participants as readers may see them, for the list; kept
+    # current by `negotiations.reading`, never edited.
+    representatives_en = models.TextField(_("representatives (English)"), blank=True, editable=False)
+    representatives_my = models.TextField(_("representatives (Burmese)"), blank=True, editable=False)
+
+    objects = UnderOrganisationQuerySet.as_manager()
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["organisation", "number", "date"]
@@ -81,6 +97,28 @@ class Meeting(Dated, Content):
     @property
     def location(self):
         return ", ".join(part for part in (self.place, self.region, self.country) if part)
+
+    @property
+    def representatives(self):
+        """The stored representatives in the reader's language."""
+        return getattr(self, build_localized_fieldname("representatives", get_language()), "")
+
+    @property
+    def format_label(self):
+        """The format as readers read it; a value outside the choices as it is."""
+        return self._label_of(self.Format, self.format)
+
+    @property
+    def outcome_label(self):
+        """The outcome as readers read it; a value outside the choices as it is."""
+        return self._label_of(self.Outcome, self.outcome)
+
+    @staticmethod
+    def _label_of(choices, value):
+        try:
+            return choices(value).label
+        except ValueError:
+            return value
 
     @property
     def participant_entries(self):
@@ -198,10 +236,9 @@ class MeetingParticipant(models.Model):
 
 
 class AgreementQuerySet(ModeratedQuerySet):
-    def published(self):
+    def public(self):
         """The agreements readers may see: published, from a meeting readers may see (published, of a
-        published organisation) or from none, and naming a published party or none. Every public page,
-        search, the sitemap and the filters read agreements through this."""
+        published organisation) or from none, and naming a published party or none."""
         published = Content.Status.PUBLISHED
         parties = Agreement.parties.through.objects.filter(agreement=models.OuterRef("pk"))
         return (
@@ -213,6 +250,10 @@ class AgreementQuerySet(ModeratedQuerySet):
                 models.Exists(parties.filter(organisation__status=published)) | ~models.Exists(parties),
             )
         )
+
+    def published(self):
+        """`public()`: an agreement is not published to anyone under a hidden meeting or hidden parties."""
+        return self.public()
 
 
 class Agreement(Dated, Content):
@@ -242,6 +283,8 @@ class Agreement(Dated, Content):
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]
+        # The agreements page: published agreements in date order.
+        indexes = [models.Index(fields=["status", "date"], name="agreement_public_by_date")]
 
     def __str__(self):
         return self.title
@@ -286,8 +329,12 @@ class RejectedInvitation(Dated, Content):
     reason = models.TextField(_("reason given"), blank=True)
     description = models.TextField(_("as published"))
 
+    objects = UnderOrganisationQuerySet.as_manager()
+
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]
+        # The invitations page: published invitations in date order.
+        indexes = [models.Index(fields=["status", "date"], name="invitation_public_by_date")]
 
     def __str__(self):
         return f"{self.display_date}: {self.description[:60]}"
@@ -316,6 +363,8 @@ class Statement(Dated, Content):
     summary = models.TextField(_("summary"), blank=True)
     quote = models.TextField(_("quotation"), blank=True)
     url = models.URLField(_("source link"), max_length=500, blank=True)
+
+    objects = UnderOrganisationQuerySet.as_manager()
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["-date", "pk"]
@@ -352,6 +401,8 @@ class Development(Dated, Content):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.OTHER)
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("text"), blank=True)
+
+    objects = UnderOrganisationQuerySet.as_manager()
 
     class Meta(Dated.Meta, Content.Meta):
         ordering = ["date", "pk"]

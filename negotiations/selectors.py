@@ -1,97 +1,43 @@
 """Reads for the public pages: latest statements and the meetings list's rows."""
 
-from django.db.models import CharField, F
+from django.db.models import CharField, Exists, F, OuterRef
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from orgs.models import Organisation, Person
-from orgs.selectors import organisation_columns, published_organisation_ids
-from peacetracker.cache import generation_cached
-from peacetracker.selectors import rows_for_ids
-from peacetracker.translation import as_shown, shown_columns, shown_text
+from peacetracker.translation import as_shown, shown_columns
 
-from .models import Meeting, MeetingParticipant, Statement
+from .models import MeetingParticipant, Statement
 
 SIDE_ORDER = {side: rank for rank, (side, _label) in enumerate(MeetingParticipant.Side.choices)}
-
-PUBLISHED = Meeting.Status.PUBLISHED
 
 
 def latest_statements():
     """Published statements of published organisations, newest first and undated last."""
     return (
-        Statement.objects.published()
-        # A subquery rather than a join keeps the COUNT on the statements table alone.
-        .filter(organisation__in=published_organisation_ids())
-        # The organisations by a second query, not a join: joined, SQLite read the statements by
-        # organisation and sorted all of them before it could take the newest (30 ms for 20,000; 1 ms).
-        .select_related("speaker")
-        .prefetch_related("organisation")
+        Statement.objects.public()
+        .select_related("organisation", "speaker")
         .order_by(F("date").desc(nulls_last=True), "-pk")
     )
 
 
 MEETING_COLUMNS = ("pk", "number", "date", "end_date", "date_precision", "date_text", "format", "outcome")
-LIST_TRANSLATED = ("place", "region", "country", "location_text", "organisation__name")
+ORGANISATION_COLUMNS = ("organisation_id", "organisation__slug", "organisation__acronym")
 REPRESENTING = (MeetingParticipant.Side.ORGANISATION, MeetingParticipant.Side.GOVERNMENT)
 SIDES_SEPARATOR = " · "
 
 
 def meeting_values(meetings, translated):
-    """Meetings as dicts of plain values, for the list and the exports: their own columns and each
-    `translated` field's columns in the reader's language and its fallbacks (read them with `shown_text`).
-    The organisation's columns ("organisation__…") are added by `with_organisation_columns` once the rows
-    are read."""
-    own = [field for field in translated if not field.startswith("organisation__")]
-    columns = (column for field_columns in shown_columns(*own).values() for column in field_columns)
+    """Meetings as dicts of plain values, for the exports: their own columns, their organisation's slug
+    and acronym, and each `translated` field's columns ("organisation__name" for the organisation's) in
+    the reader's language and its fallbacks (read them with `shown_text`)."""
+    columns = (column for field_columns in shown_columns(*translated).values() for column in field_columns)
     # Each language's column is named, so modeltranslation need not rewrite the rows (`rewrite(False)`).
-    return meetings.rewrite(False).values(*MEETING_COLUMNS, "organisation_id", *columns)
-
-
-def with_organisation_columns(rows):
-    """Add to each of `meeting_values`' rows its organisation's slug, acronym and names.
-
-    From one map of every published organisation rather than a join: joined, SQLite read the meetings
-    by organisation and sorted all 20,000 before it could take a page of the list.
-    """
-    organisations = organisation_columns(row["organisation_id"] for row in rows)
-    for row in rows:
-        row.update(organisations[row["organisation_id"]])
-    return rows
-
-
-def meeting_list_rows(meetings):
-    """The meetings list's rows, completed by `complete_list_rows` once the page is read."""
-    return meeting_values(meetings, LIST_TRANSLATED)
-
-
-def complete_list_rows(rows):
-    """Add to each of `meeting_list_rows`' rows what the list shows.
-
-    `organisation`: acronym, else name; `location`: place, region and country as shown; `location_text`
-    and `location_text_fallback`; `representatives`: the organisation's and government's participants.
-    """
-    with_organisation_columns(rows)
-    representatives = list_representatives([row["pk"] for row in rows])
-    columns = shown_columns(*LIST_TRANSLATED)
-    location = [columns["place"], columns["region"], columns["country"]]
-    for row in rows:
-        row["organisation"] = Organisation.short_name_of(
-            shown_text(row, columns["organisation__name"])[0], row["organisation__acronym"]
-        )
-        row["location"] = ", ".join(text for text in (shown_text(row, part)[0] for part in location) if text)
-        row["location_text"], row["location_text_fallback"] = shown_text(row, columns["location_text"])
-        row["representatives"] = representatives[row["pk"]]
-    return rows
-
-
-def _participant_rows(meeting_ids):
-    return _participant_columns(MeetingParticipant.objects.filter(meeting_id__in=meeting_ids))
+    return meetings.rewrite(False).values(*MEETING_COLUMNS, *ORGANISATION_COLUMNS, *columns)
 
 
 def _participant_columns(participants):
-    # No ORDER BY: sorting a page's participants in Python (`_participant_names`) costs a tenth of what
-    # SQLite's sort on the side's rank did.
+    # No ORDER BY: a page's participants are sorted in Python (`_participant_names`).
     return (
         participants.rewrite(False)
         .annotate(
@@ -99,6 +45,8 @@ def _participant_columns(participants):
             shown_honorific=as_shown("person__honorific", CharField()),
             shown_person=as_shown("person__name", CharField()),
             shown_body=as_shown("body__name", CharField()),
+            person_public=Exists(Person.objects.public().filter(pk=OuterRef("person"))),
+            body_public=Exists(Organisation.objects.public().filter(pk=OuterRef("body"))),
         )
         .order_by()
         .values_list(
@@ -106,8 +54,8 @@ def _participant_columns(participants):
             "side",
             "unnamed_others",
             "headcount",
-            "person__status",
-            "body__status",
+            "person_public",
+            "body_public",
             "body__acronym",
             "shown_label",
             "shown_honorific",
@@ -128,14 +76,15 @@ def _entry_key(row):
     return (row[0], row[1]), row[7] or ""
 
 
-def public_participant_names(meeting_ids):
+def public_participant_names(meeting_ids, using=None):
     """Each meeting's participants as readers may see them, as (side, name) in side order; one query.
 
     A name is the label as published, else a published person's or body's name with "+ (N)" for
     unnamed others; a participant with nothing public is left out. Each text is in the reader's
     language, else English.
     """
-    return _participant_names(rows_for_ids(_participant_rows, meeting_ids))
+    participants = MeetingParticipant.objects.db_manager(using).filter(meeting_id__in=meeting_ids)
+    return _participant_names(_participant_columns(participants))
 
 
 def _participant_names(rows):
@@ -146,8 +95,8 @@ def _participant_names(rows):
         side,
         unnamed_others,
         headcount,
-        person_status,
-        body_status,
+        person_public,
+        body_public,
         body_acronym,
         label,
         honorific,
@@ -157,8 +106,8 @@ def _participant_names(rows):
         _pk,
     ) in entries:
         # A text empty in every language is NULL here (see `as_shown`).
-        person = Person.display_name(honorific or "", person or "") if person_status == PUBLISHED else ""
-        body = Organisation.display_name(body or "", body_acronym) if body_status == PUBLISHED else ""
+        person = Person.display_name(honorific or "", person or "") if person_public else ""
+        body = Organisation.display_name(body or "", body_acronym) if body_public else ""
         name = MeetingParticipant.public_name_of(label or "", person=person, body=body, headcount=headcount)
         if name and unnamed_others and not label:
             name = f"{name} + ({unnamed_others})"
@@ -167,30 +116,12 @@ def _participant_names(rows):
     return names
 
 
-def list_representatives(meeting_ids):
+def list_representatives(meeting_ids, using=None):
     """{meeting id: what the list shows as its representatives}: its organisation's and government's
     participants as `public_participant_names` names them, each side's joined by "; " after the side's
-    name ("Organisation side: …; … · Government side: …").
-
-    Read from one map of every meeting's, worked out once per content generation and language and
-    shared by the workers (`generation_cached`, as the organisations' columns are), rather than by a
-    query on every page: that query and its rows were a sixth of the meetings list's work. Anything
-    that changes a name a reader may see (a participant, a person, an organisation, its publication)
-    starts a new generation. A meeting missing from the map (created since the generation began) is
-    read directly.
-    """
-    representatives = generation_cached("meeting-representatives", _every_meetings_representatives)
-    if missing := [pk for pk in meeting_ids if pk not in representatives]:
-        representatives = {**representatives, **_representatives(public_participant_names(missing), missing)}
-    return representatives
-
-
-def _every_meetings_representatives():
-    # The meetings first: one saved between the two reads is then missing from the map and read
-    # directly, rather than in it with its participants left out.
-    meeting_ids = list(Meeting.objects.order_by().values_list("pk", flat=True))
-    names = _participant_names(_participant_columns(MeetingParticipant.objects.all()).iterator(2000))
-    return _representatives(names, meeting_ids)
+    name ("Organisation side: …; … · Government side: …"), in the reader's language."""
+    meeting_ids = list(meeting_ids)
+    return _representatives(public_participant_names(meeting_ids, using), meeting_ids)
 
 
 def _representatives(names, meeting_ids):

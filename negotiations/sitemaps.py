@@ -7,8 +7,6 @@ from orgs.models import Organisation, Person
 
 from .models import Agreement, Meeting
 
-PUBLISHED = Organisation.Status.PUBLISHED
-
 
 class ListPageSitemap(Sitemap):
     changefreq = "weekly"
@@ -44,22 +42,22 @@ class ContentSitemap(Sitemap):
 
 class OrganisationSitemap(ContentSitemap):
     def items(self):
-        return Organisation.objects.published().order_by("pk")
+        return Organisation.objects.public().order_by("pk")
 
 
 class PersonSitemap(ContentSitemap):
     def items(self):
-        return Person.objects.published().order_by("pk")
+        return Person.objects.public().order_by("pk")
 
 
 class MeetingSitemap(ContentSitemap):
     def items(self):
-        return Meeting.objects.published().filter(organisation__status=PUBLISHED).order_by("pk")
+        return Meeting.objects.public().order_by("pk")
 
 
 class AgreementSitemap(ContentSitemap):
     def items(self):
-        return Agreement.objects.published().order_by("pk")
+        return Agreement.objects.public().order_by("pk")
 
     def location(self, item):
         return reverse("negotiations:agreement-detail", kwargs={"pk": item.pk})

@@ -2,32 +2,47 @@
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import CharField, Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.http import Http404, JsonResponse
-from django.utils.functional import cached_property
+from django.http import JsonResponse
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterMixin, FilterView
 
 from orgs.models import Organisation
 from orgs.selectors import organisations_in_burmese_order
+from peacetracker.cache import generation_cached
 from peacetracker.exports import csv_response, filter_errors_response
-from peacetracker.selectors import published_citations_prefetch, quick_count, sources_of
-from peacetracker.translation import as_shown
+from peacetracker.selectors import published_citations_prefetch, sources_of
+from peacetracker.translation import as_shown, translated_columns
 from peacetracker.views import PreviewMixin, PublishedMixin
 
 from . import exports
 from .filters import AgreementFilter, MeetingFilter, StatementFilter
 from .models import Agreement, AgreementPoint, Meeting, MeetingParticipant, RejectedInvitation, Statement
-from .selectors import complete_list_rows, latest_statements, meeting_list_rows
+from .selectors import latest_statements
 
-PUBLISHED = Meeting.Status.PUBLISHED
 EXPORT_CHUNK_SIZE = 2000
 AGREEMENTS_PER_PAGE = 50
 INVITATIONS_PER_PAGE = 50
 STATEMENTS_PER_PAGE = 50
 LARGEST_OFFSET = 2**63 - 1
+# What a row of the meetings list shows: the meeting's columns in every language, and its organisation's.
+LIST_COLUMNS = (
+    "number",
+    "date",
+    "end_date",
+    "date_precision",
+    "date_text",
+    "format",
+    "outcome",
+    *translated_columns("place", "region", "country", "location_text"),
+    "representatives_en",
+    "representatives_my",
+    "organisation__slug",
+    "organisation__acronym",
+    *translated_columns("organisation__name"),
+)
 
 
 def participants_prefetch():
@@ -41,7 +56,7 @@ def published_parties_prefetch():
     """An agreement's published parties in the order of what the page shows: acronym, else the name in
     the reader's language (or English)."""
     shown = Coalesce(NullIf(F("acronym"), Value("")), as_shown("name"), output_field=CharField())
-    parties = Organisation.objects.published().order_by(shown, "pk")
+    parties = Organisation.objects.public().order_by(shown, "pk")
     return Prefetch("parties", queryset=organisations_in_burmese_order(parties, by_acronym=True))
 
 
@@ -62,17 +77,9 @@ class PageFirstPaginator(Paginator):
     Most filtered lists fit on one page. A full page is counted as usual; its rows are not read twice.
     (Without orphans only: with them, a last page can hold more rows than a page.)
 
-    A count that runs is `quick_count`'s, from the list's own conditions.
-
     A page whose rows would start past the largest offset a database takes (a signed 64-bit integer) is
     refused before any query, as a page past the last: `?page=200000000000000000` is a 404, not an error
     from the database."""
-
-    @cached_property
-    def count(self):
-        if isinstance(self.object_list, QuerySet):
-            return quick_count(self.object_list)
-        return Paginator.count.func(self)
 
     def page(self, number):
         if "count" in self.__dict__ or self.orphans:
@@ -96,8 +103,8 @@ class PageFirstPaginator(Paginator):
 
 
 class PublicMeetingsMixin(PublishedMixin):
-    """Published meetings, filtered by `MeetingFilter`, which also keeps to published organisations' (see
-    `MeetingFilter.qs`): the list and its exports."""
+    """The meetings readers may see (`Meeting.objects.public()`), filtered by `MeetingFilter`: the list and
+    its exports."""
 
     model = Meeting
 
@@ -108,12 +115,7 @@ class PublicMeetingsMixin(PublishedMixin):
 
 
 class MeetingListView(PublicMeetingsMixin, FilterView):
-    """Filterable, paginated list of published meetings.
-
-    The page's rows are read as plain values (dicts, see `meeting_list_rows`), not model instances: the
-    list is the site's busiest page, and building 100 instances with their translated fields cost more
-    than its three queries.
-    """
+    """Filterable, paginated list of published meetings."""
 
     filterset_class = MeetingFilter
     paginate_by = settings.MEETINGS_PER_PAGE
@@ -122,14 +124,16 @@ class MeetingListView(PublicMeetingsMixin, FilterView):
     paginator_class = PageFirstPaginator
 
     def paginate_queryset(self, queryset, page_size):
-        rows = meeting_list_rows(with_stable_order(queryset))
-        return super().paginate_queryset(rows, page_size)
+        meetings = with_stable_order(queryset).select_related("organisation").only(*LIST_COLUMNS)
+        return super().paginate_queryset(meetings, page_size)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if context["object_list"]:
-            complete_list_rows(context["object_list"])
-        return context
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        form = self.filterset.form
+        if form.is_valid() and not any(value for name, value in form.cleaned_data.items() if name != "sort"):
+            # Unfiltered: every public meeting, counted once per content generation, not on each page.
+            paginator.count = generation_cached("public-meeting-count", Meeting.objects.public().count)
+        return paginator
 
 
 class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, View):
@@ -178,28 +182,19 @@ class MeetingDetailView(PreviewMixin, DetailView):
                 published_citations_prefetch(),
                 Prefetch(
                     "agreements",
-                    queryset=Agreement.objects.published().prefetch_related(
+                    queryset=Agreement.objects.public().prefetch_related(
                         "points", published_citations_prefetch()
                     ),
                 ),
             )
         )
 
-    def is_public(self, meeting):
-        return meeting.is_published and meeting.organisation.is_published
-
-    def get_object(self, queryset=None):
-        meeting = super().get_object(queryset)
-        if not meeting.organisation.is_published and not self.is_preview_user():
-            raise Http404
-        return meeting
-
     def get_context_data(self, **kwargs):
         meeting = self.object
         sides = {}
         for participant in meeting.participants.all():
             sides.setdefault(participant.get_side_display(), []).append(participant)
-        siblings = Meeting.objects.published().filter(organisation=meeting.organisation, number__isnull=False)
+        siblings = Meeting.objects.public().filter(organisation=meeting.organisation, number__isnull=False)
         previous_meeting = next_meeting = None
         if meeting.number is not None:
             previous_meeting = siblings.filter(number__lt=meeting.number).order_by("-number").first()
@@ -261,10 +256,6 @@ class AgreementDetailView(PreviewMixin, DetailView):
             .prefetch_related(published_parties_prefetch(), "points", published_citations_prefetch())
         )
 
-    def is_public(self, agreement):
-        # Readers reach only the agreements they may see; staff may also open one that readers cannot.
-        return not self.is_preview_user() or Agreement.objects.published().filter(pk=agreement.pk).exists()
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(sources=sources_of([self.object]), **kwargs)
 
@@ -280,7 +271,6 @@ class RejectedInvitationListView(PublishedMixin, ListView):
         return (
             super()
             .get_queryset()
-            .filter(organisation__status=PUBLISHED)
             .select_related("organisation", "invited_by")
             .prefetch_related(published_citations_prefetch())
             .order_by(F("date").asc(nulls_last=True), "pk")
@@ -310,21 +300,17 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        # Leaving out the few unpublished organisations by subquery lets the database walk the date
-        # index from the latest meeting; joining every meeting to test its organisation sorts them all.
-        hidden = Organisation.objects.exclude(status=PUBLISHED).values("pk")
         return super().get_context_data(
-            meetings=Meeting.objects.published()
+            meetings=Meeting.objects.public()
             .filter(date__isnull=False)
-            .exclude(organisation__in=hidden)
             .select_related("organisation")
             .order_by("-date", "-pk")[:5],
-            statements=Statement.objects.published()
-            .filter(organisation__status=PUBLISHED, date__isnull=False)
+            statements=Statement.objects.public()
+            .filter(date__isnull=False)
             .select_related("organisation")
             .order_by("-date", "-pk")[:5],
             # Ties (a whole profile loaded at once) go to the newest record, not to the name, which is
             # sorted per language and would give the two languages different organisations.
-            organisations=Organisation.objects.published().order_by("-updated_at", "-pk")[:5],
+            organisations=Organisation.objects.public().order_by("-updated_at", "-pk")[:5],
             **kwargs,
         )

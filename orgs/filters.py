@@ -5,9 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from peacetracker.filters import QuickFilterSet
 from peacetracker.translation import any_language, as_shown
-from peacetracker.widgets import QuickSelect
 
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
 from .selectors import organisation_choices, organisations_in_burmese_order
@@ -52,13 +50,12 @@ def organisation_filter(choices=organisation_choices, **kwargs):
     return django_filters.ChoiceFilter(
         choices=choices,
         empty_label=_("Any organisation"),
-        widget=QuickSelect,
         error_messages={"invalid_choice": _("Choose one of the organisations in the list.")},
         **kwargs,
     )
 
 
-class ClashFigureFilter(QuickFilterSet):
+class ClashFigureFilter(django_filters.FilterSet):
     """Filters for reported figures: organisation, year, kind and who claims the figure."""
 
     organisation = organisation_filter(field_name="organisation__slug")
@@ -81,7 +78,7 @@ class ClashFigureFilter(QuickFilterSet):
         return queryset.filter(any_language("claimed_by_text", "icontains", value) | claimant)
 
 
-class ClashEventFilter(QuickFilterSet):
+class ClashEventFilter(django_filters.FilterSet):
     """Filters for ACLED events: organisation (as either actor), year and event type."""
 
     organisation = organisation_filter(method="filter_organisation")

@@ -7,7 +7,6 @@ from modeltranslation.utils import build_localized_fieldname
 from peacetracker.cache import generation_cached
 from peacetracker.text import burmese_page, in_reader_order
 from peacetracker.translation import as_shown
-from peacetracker.widgets import PairChoices
 
 from .models import ClashEvent, ClashFigure, Organisation
 
@@ -96,7 +95,7 @@ def _organisation_choices(content_model, field):
         organisations = organisations.filter(pk__in=content_model.objects.public().values(field))
     rows = organisations.order_by(as_shown("name"), "pk").values_list("slug", "name", "acronym")
     choices = [(slug, Organisation.display_name(name, acronym)) for slug, name, acronym in rows]
-    return PairChoices(in_reader_order(choices, lambda choice: choice[1]))
+    return in_reader_order(choices, lambda choice: choice[1])
 
 
 def organisations_in_burmese_order(queryset, by_acronym=False):

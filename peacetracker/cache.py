@@ -65,31 +65,18 @@ def cache_generation_bump():
     state_cache().set(GENERATION_KEY, secrets.randbits(63), timeout=None)
 
 
-# Values of generation_cached already read by this process, by their full key (which holds the generation).
-_read_here = {}
-READ_HERE_MAX = 256
-
-
 def generation_cached(key, compute):
     """`compute()`'s value, shared by every worker until editorial content next changes.
 
-    For lists read on every request that change only when content does (a filter's choices). The
-    language is part of the key, since labels are translated. Each process also keeps the values it has
-    read, so a request pays one read of the generation, not a read and an unpickling of the value;
-    callers must not change the value they are given.
+    For small lists read on every request that change only when content does (a filter's choices). The
+    language is part of the key, since labels are translated.
     """
     full_key = f"generation:{cache_generation()}:{get_language()}:{key}"
-    value = _read_here.get(full_key)
-    if value is not None:
-        return value
     cache = page_cache()
     value = cache.get(full_key)
     if value is None:
         value = compute()
         cache.set(full_key, value)
-    if len(_read_here) >= READ_HERE_MAX:
-        _read_here.clear()  # old generations' values, mostly
-    _read_here[full_key] = value
     return value
 
 

@@ -81,6 +81,15 @@ def as_shown(field, output_field=None):
     return Coalesce(*versions, output_field=output_field) if len(versions) > 1 else versions[0]
 
 
+def translated_columns(*fields):
+    """Every language's column of each field: `only(*translated_columns("place"))`."""
+    return [
+        build_localized_fieldname(field, language)
+        for field in fields
+        for language, _name in settings.LANGUAGES
+    ]
+
+
 def shown_columns(*fields):
     """Each field's columns, in the order a reader of the current language is shown them.
 

@@ -10,10 +10,10 @@ from .services import pending_revision_for
 
 
 class PublishedMixin:
-    """Public views read only published rows."""
+    """Public views read only what readers may see (`public()`)."""
 
     def get_queryset(self):
-        return super().get_queryset().published()
+        return super().get_queryset().public()
 
 
 class PreviewMixin(PublishedMixin):
@@ -44,8 +44,8 @@ class PreviewMixin(PublishedMixin):
         return obj
 
     def is_public(self, obj):
-        """Whether readers can see this item; a meeting also needs its organisation published."""
-        return obj.is_published
+        """Whether readers can see this item: anyone else reached it through `public()`."""
+        return not self.is_preview_user() or self.model._default_manager.public().filter(pk=obj.pk).exists()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,49 +1,24 @@
-"""A public filter form's field, written in Python: the filter forms sit on the busiest pages."""
+"""A public filter form's fields, and how many of them a reader has set."""
 
 from django import template
-from django.utils.safestring import mark_safe
 
-from peacetracker.widgets import escape_html
+from peacetracker.cache import cache_generation
 
 register = template.Library()
 
 
 @register.simple_tag
+def select_cache_key(field):
+    """What a filter's select (its options and the one chosen) depends on besides the language, for a
+    `{% cache %}` key: the form, the field, the value chosen and the content generation, since the
+    options (organisations) change only with content."""
+    return f"{type(field.form).__name__}:{field.html_name}:{field.value()}:{cache_generation()}"
+
+
+@register.inclusion_tag("includes/_filter_field.html")
 def filter_field(field):
-    """A field's label, widget and errors: `{% for field in form %}{% filter_field field %}{% endfor %}`.
-
-    Errors are tied to the widget by `aria-describedby` (Django adds it for the `<field id>_error` ids).
-    """
-    errors = field.errors
-    messages = "".join(
-        f'<p class="error" id="{escape_html(field.auto_id)}_error">{escape_html(error)}</p>'
-        for error in errors
-    )
-    return mark_safe(
-        f'<div class="field{" has-error" if errors else ""}">\n'
-        f'  <label for="{escape_html(field.id_for_label)}">{escape_html(field.label)}</label>\n'
-        f"  {field.as_widget()}\n"
-        f"  {messages}\n"
-        "</div>\n"
-    )
-
-
-@register.simple_tag
-def filter_fields(form):
-    """Every field of a filter form, as `{% filter_field %}` writes each: `{% filter_fields form %}`.
-
-    A field without errors whose widget is one of `peacetracker.widgets`' quick ones is written by the
-    widget (`field_html`), which keeps what does not change between requests.
-    """
-    errors = form.errors
-    html = []
-    for bound_field in form:
-        field_html = getattr(bound_field.field.widget, "field_html", None)
-        if field_html is None or bound_field.name in errors:
-            html.append(filter_field(bound_field))
-        else:
-            html.append(field_html(bound_field))
-    return mark_safe("".join(html))
+    """A field's label, widget and errors: `{% for field in form %}{% filter_field field %}{% endfor %}`."""
+    return {"field": field}
 
 
 @register.simple_tag

@@ -52,8 +52,8 @@ def test_a_full_page_is_counted_and_the_last_page_counts_itself(client):
     for response in (first, last):
         assert f"{total} meetings found." in response.content.decode()
         assert "Page" in response.content.decode()
-    shown = [row["number"] for row in first.context["object_list"]] + [
-        row["number"] for row in last.context["object_list"]
+    shown = [row.number for row in first.context["object_list"]] + [
+        row.number for row in last.context["object_list"]
     ]
     assert sorted(shown) == list(range(1, total + 1))
 

@@ -37,7 +37,7 @@ def test_filters_combine(client):
     make_meeting(org, number=2, date=datetime.date(2013, 3, 11), place="Ruili", country="China")
     make_meeting(org, number=3, date=datetime.date(2012, 5, 21), place="Chiang Rai", country="Thailand")
     page = client.get("/en/meetings/", {"organisation": "abc", "location": "ruili", "year": "2012"})
-    assert [m["number"] for m in page.context["object_list"]] == [1]
+    assert [m.number for m in page.context["object_list"]] == [1]
 
 
 def test_from_and_to_dates_bound_the_list(client):
@@ -47,7 +47,7 @@ def test_from_and_to_dates_bound_the_list(client):
     ):
         make_meeting(org, number=number, date=day)
     response = client.get("/en/meetings/", {"from": "2012-01-01", "to": "2012-12-31"})
-    assert [m["date"] for m in response.context["object_list"]] == [datetime.date(2012, 1, 18)]
+    assert [m.date for m in response.context["object_list"]] == [datetime.date(2012, 1, 18)]
 
 
 def test_participant_filter_matches_a_person_by_alias_or_slug(client):
@@ -58,7 +58,7 @@ def test_participant_filter_matches_a_person_by_alias_or_slug(client):
     make_meeting(number=2)
     for value in ("U Aung Min", "aung-min", "aung min"):
         response = client.get("/en/meetings/", {"participant": value})
-        assert [m["pk"] for m in response.context["object_list"]] == [met.pk], value
+        assert [m.pk for m in response.context["object_list"]] == [met.pk], value
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,7 @@ def test_meetings_list_shows_all_23_seed_meetings(client, seed):
 
 def test_filtering_by_location_ruili_gives_the_six_ruili_meetings(client, seed):
     response = client.get("/en/meetings/", {"location": "Ruili"})
-    assert sorted(m["number"] for m in response.context["object_list"]) == [5, 6, 7, 11, 12, 13]
+    assert sorted(m.number for m in response.context["object_list"]) == [5, 6, 7, 11, 12, 13]
 
 
 MYITKYINA = [14, 15, 16, 17, 18, 19, 20, 21, 22]

@@ -36,4 +36,5 @@ class Command(BaseCommand):
         # Fixtures load without signals; give every seed row its first version in the history.
         call_command("populate_history", auto=True, verbosity=0)
         call_command("rebuild_search_index", verbosity=0)
+        call_command("rebuild_reading_data", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Loaded the seed profile."))

@@ -128,6 +128,8 @@ class Command(BaseCommand):
             call_command("loaddata", converted, database=database, verbosity=0)
             # Rows load without signals: the search index (derived, not backed up) is written from them.
             call_command("rebuild_search_index", database=database, verbosity=0)
+            # What pages read from other rows is stored afresh rather than trusted from the file.
+            call_command("rebuild_reading_data", database=database, verbosity=0)
         cache_generation_bump()
         conversions_reported(self.stdout, conversions)
         self.stdout.write(self.style.SUCCESS(f"Restored {path}."))

@@ -1,31 +1,24 @@
-"""What the meetings list's speed-ups keep per worker must never show one request's state on another.
-
-The filter forms' fields, the site navigation and the participant-name query are built once per worker
-(and language) and shared between requests; organisations' columns come from a map cached per content
-generation instead of a join. These tests make requests in a row and check that each page shows its
-own filters, errors, language and names, that the list's order pages cleanly, and that meetings of
-unpublished organisations stay hidden under every filter.
+"""The meetings list, request after request: each page shows its own filters, errors, language and names,
+counts what it lists, pages cleanly in its order, marks the current page in the navigation, and keeps
+meetings of unpublished organisations hidden under every filter.
 """
 
 import csv
-import datetime
 import io
 import random
 import re
+from datetime import date
 
-import django_filters
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_script_prefix
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from negotiations.models import Meeting, MeetingParticipant
 from negotiations.selectors import public_participant_names
-from orgs.models import Organisation
-from orgs.selectors import organisation_columns
-from peacetracker.filters import QuickFilterSet
-from peacetracker.selectors import ID_BATCH, rows_for_ids
 from tests.factories import (
     make_agreement,
     make_meeting,
@@ -37,6 +30,8 @@ from tests.factories import (
 from tests.i18n.conftest import url
 
 pytestmark = pytest.mark.django_db
+
+PAGE = settings.MEETINGS_PER_PAGE
 
 MEETINGS = "negotiations:meeting-list"
 BURMESE_MEETINGS = "တွေ့ဆုံဆွေးနွေးပွဲများ"
@@ -50,7 +45,9 @@ def page(client, name=MEETINGS, params=None, language="en"):
 
 def tag(html, name, element="input"):
     """The opening tag of the form control called `name` (a whole <select> for selects)."""
-    pattern = rf'<select name="{name}".*?</select>' if element == "select" else rf'<input name="{name}"[^>]*>'
+    pattern = (
+        rf'<select name="{name}".*?</select>' if element == "select" else rf'<input [^>]*name="{name}"[^>]*>'
+    )
     match = re.search(pattern, html, re.S)
     assert match, f"no {element} {name} on the page"
     return match.group(0)
@@ -67,6 +64,18 @@ def selected(select):
     return re.findall(r'<option value="([^"]*)" selected>', select)
 
 
+def counted_page(client, params=None):
+    """The page's HTML and the COUNT queries it ran."""
+    with CaptureQueriesContext(connection) as captured:
+        html = page(client, params=params)
+    return html, [q["sql"] for q in captured if q["sql"].upper().startswith("SELECT COUNT(")]
+
+
+def options(html, name):
+    """(value, label) of each option of the select called `name`."""
+    return re.findall(r'<option value="([^"]*)"(?: selected)?>([^<]*)</option>', tag(html, name, "select"))
+
+
 def csv_rows(client, params=None):
     response = client.get(reverse("negotiations:meeting-export-csv"), params or {})
     assert response.status_code == 200
@@ -74,7 +83,7 @@ def csv_rows(client, params=None):
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
-# Filter forms shared between requests
+# Filter forms, request after request
 
 
 def test_a_second_request_shows_only_its_own_filter_values(client):
@@ -94,7 +103,7 @@ def test_a_second_request_shows_only_its_own_filter_values(client):
 
 
 def test_a_filter_error_does_not_follow_the_reader_to_the_next_request(client):
-    make_meeting(place="Ruili", date=datetime.date(2012, 3, 8))
+    make_meeting(place="Ruili", date=date(2012, 3, 8))
     wrong = page(client, params={"year": "abc"})
     assert "Enter a whole number." in wrong and 'aria-invalid="true"' in tag(wrong, "year")
     assert "the filters above need correcting" in wrong
@@ -127,19 +136,7 @@ def test_the_statement_and_agreement_organisation_filters_forget_the_last_choice
         assert selected(tag(unfiltered, "organisation", "select")) == [""], name
 
 
-def test_a_filter_whose_choices_need_the_request_cannot_be_shared():
-    class ByOrganisation(QuickFilterSet):
-        organisation = django_filters.ModelChoiceFilter(queryset=lambda request: Organisation.objects.all())
-
-        class Meta:
-            model = Meeting
-            fields = []
-
-    with pytest.raises(TypeError, match="organisation"):
-        ByOrganisation.form_class()
-
-
-# Participant names: one query compiled once per language and batch
+# Participant names
 
 
 def participants_of(meeting, n):
@@ -162,9 +159,9 @@ def names_from_the_models(meetings):
     return names
 
 
-def test_participant_names_across_a_batch_are_those_of_the_models_in_side_order():
+def test_participant_names_across_a_page_are_those_of_the_models_in_side_order():
     org = make_org()
-    meetings = [make_meeting(org, number=n) for n in range(ID_BATCH + 3)]
+    meetings = [make_meeting(org, number=n) for n in range(PAGE + 3)]
     for n, meeting in enumerate(meetings):
         participants_of(meeting, n)
     ids = [meeting.pk for meeting in meetings]
@@ -177,33 +174,19 @@ def test_participant_names_across_a_batch_are_those_of_the_models_in_side_order(
         ("other", f"Body {len(ids) - 1} (B{len(ids) - 1})"),
     ]
     # A page's worth of ids, a few, and the batch boundary, in any order.
-    for chosen in (ids[:ID_BATCH], ids[ID_BATCH:], ids[:3], list(reversed(ids[1 : ID_BATCH + 2]))):
+    for chosen in (ids[:PAGE], ids[PAGE:], ids[:3], list(reversed(ids[1 : PAGE + 2]))):
         assert public_participant_names(chosen) == {pk: names[pk] for pk in chosen}
 
 
-def test_participant_names_are_one_query_whether_or_not_the_ids_fill_a_batch(django_assert_num_queries):
+def test_participant_names_are_one_query_for_a_page_or_a_few(django_assert_num_queries):
     org = make_org()
-    meetings = [make_meeting(org) for _ in range(ID_BATCH + 1)]
+    meetings = [make_meeting(org) for _ in range(PAGE + 1)]
     for meeting in meetings:
         make_participant(meeting)
     ids = [meeting.pk for meeting in meetings]
-    for chosen in (ids[:ID_BATCH], ids, ids[:1]):
+    for chosen in (ids[:PAGE], ids, ids[:1]):
         with django_assert_num_queries(1):
             assert len(public_participant_names(chosen)) == len(chosen)
-
-
-def test_a_query_that_does_not_take_the_ids_once_in_their_order_is_refused():
-    make_meeting()
-
-    def twice(ids):
-        return Meeting.objects.filter(pk__in=ids, organisation_id__in=ids).values_list("pk")
-
-    def reordered(ids):
-        return Meeting.objects.filter(pk__in=list(reversed(ids))).values_list("pk")
-
-    for build in (twice, reordered):
-        with pytest.raises(ValueError, match="ids once"):
-            rows_for_ids(build, [Meeting.objects.get().pk])
 
 
 def test_burmese_participant_names_fall_back_to_english():
@@ -227,7 +210,7 @@ def test_burmese_participant_names_fall_back_to_english():
     ]
 
 
-# Navigation rendered once per worker, language and script prefix
+# Navigation
 
 
 def main_navigation(html):
@@ -245,6 +228,15 @@ def test_the_navigation_is_in_each_pages_language(client):
         navigation = main_navigation(page(client, "negotiations:agreement-list", language=language))
         assert meetings_link in navigation, language
         assert ("Agreements" in navigation) == (language == "en"), language
+
+
+def test_the_navigation_marks_the_current_list_and_only_it(client):
+    make_meeting()
+    for name, label in ((MEETINGS, "Meetings"), ("negotiations:agreement-list", "Agreements")):
+        navigation = main_navigation(page(client, name))
+        assert navigation.count('aria-current="page"') == 1, name
+        assert f'aria-current="page">{label}</a>' in navigation, name
+    assert 'aria-current="page"' not in main_navigation(page(client, "home"))
 
 
 def test_the_navigation_links_under_the_sites_script_prefix(client):
@@ -279,7 +271,7 @@ def tied_meetings():
     """60 meetings (more than a page) on two dates, numbered 1 or 2 (30 organisations' first two), in
     an order of ids that is neither date's nor number's."""
     organisations = [make_org() for _ in range(30)]
-    dates = [datetime.date(2012, 1, 1), datetime.date(2012, 6, 1)]
+    dates = [date(2012, 1, 1), date(2012, 6, 1)]
     rows = [
         (org, number, dates[(i + number) % 2]) for i, org in enumerate(organisations) for number in (1, 2)
     ]
@@ -291,7 +283,7 @@ def every_page(client, sort):
     shown = []
     for number in (1, 2):
         params = {"page": number, **({"sort": sort} if sort else {})}
-        shown += [row["pk"] for row in client.get(reverse(MEETINGS), params).context["object_list"]]
+        shown += [row.pk for row in client.get(reverse(MEETINGS), params).context["object_list"]]
     return shown
 
 
@@ -314,36 +306,6 @@ def test_the_csv_export_keeps_the_lists_tie_breaks(client, tied_meetings):
     rows = csv_rows(client, {"sort": "-date"})
     newest_first = sorted(tied_meetings, key=lambda m: (-m.date.toordinal(), -m.number, -m.pk))
     assert [int(row["id"]) for row in rows] == [m.pk for m in newest_first]
-
-
-# Organisation columns from a cached map
-
-
-@pytest.mark.parametrize("params", [{}, {"year": "2015", "sort": "-date"}])
-def test_the_list_counts_and_reads_its_page_without_joining(client, params):
-    for n in range(3):
-        make_meeting(make_org(acronym=f"ORG{n}"), number=n)
-    page(client, params=params)  # reads the maps kept per content generation (one of every meeting's ids)
-    with CaptureQueriesContext(connection) as queries:
-        html = page(client, params=params)
-    assert "3 meetings found." in html and ">ORG2</a>" in html
-    meeting_queries = [
-        q["sql"] for q in queries if q["sql"].split(" FROM ", 1)[-1].startswith('"negotiations_meeting"')
-    ]
-    # The page, and no count: a page that is not full counts itself (see test_list_pagination.py).
-    assert len(meeting_queries) == 1, meeting_queries
-    assert [sql for sql in meeting_queries if "JOIN" in sql] == []
-
-
-def test_organisation_columns_include_an_unpublished_organisation_asked_for():
-    hidden = make_org(name="Hidden Front", acronym="HF", slug="hidden-front", status="unpublished")
-    shown = make_org(name="Shown Front")
-    assert hidden.pk not in organisation_columns() and shown.pk in organisation_columns()
-    columns = organisation_columns([hidden.pk])
-    assert columns[hidden.pk]["organisation__slug"] == "hidden-front"
-    assert columns[hidden.pk]["organisation__acronym"] == "HF"
-    assert columns[hidden.pk]["organisation__name_en"] == "Hidden Front"
-    assert shown.pk in columns
 
 
 def test_a_renamed_organisation_shows_its_new_name_on_the_list_and_in_the_export(client):
@@ -384,3 +346,208 @@ def test_filters_never_bring_back_meetings_of_an_unpublished_organisation(client
     assert "Shownville" in html and "Hiddenville" not in html
     assert "1 meeting found." in html
     assert [row["place"] for row in csv_rows(client, params)] == ["Shownville"]
+
+
+# Counts
+
+
+@pytest.fixture
+def meetings():
+    """Published meetings of two published organisations, a draft one, and last a published meeting of
+    an unpublished organisation that every filter below selects but the organisation's."""
+    shared = make_person(name="Shared Person")
+    alpha, beta = make_org(slug="alpha"), make_org(slug="beta")
+    hidden = make_org(slug="hidden", status="unpublished")
+    rows = [
+        (alpha, 1, date(2015, 3, 1), "Ruili", "China", "formal", "agreement", True, "published"),
+        (
+            alpha,
+            2,
+            date(2015, 9, 1),
+            "Myitkyina",
+            "Myanmar",
+            "informal",
+            "no_agreement",
+            False,
+            "published",
+        ),
+        (
+            alpha,
+            3,
+            date(2016, 1, 5),
+            "Chiang Mai",
+            "Thailand",
+            "formal",
+            "continue",
+            True,
+            "published",
+        ),
+        (
+            beta,
+            1,
+            date(2015, 6, 1),
+            "Kunming",
+            "China",
+            "delegation",
+            "agreement",
+            True,
+            "published",
+        ),
+        (
+            beta,
+            2,
+            date(2012, 1, 1),
+            "Laiza",
+            "Myanmar",
+            "formal",
+            "joint_statement",
+            False,
+            "published",
+        ),
+        (alpha, 4, date(2015, 5, 1), "Ruili", "China", "formal", "agreement", True, "draft"),
+        (hidden, 1, date(2015, 5, 1), "Ruili", "China", "formal", "agreement", True, "published"),
+    ]
+    fields = ("number", "date", "place", "country", "format", "outcome")
+    made = []
+    for org, *values, with_shared, status in rows:
+        meeting = make_meeting(org, status=status, **dict(zip(fields, values, strict=True)))
+        make_participant(meeting, side="government", label=f"Delegate {meeting.number}")
+        if with_shared:
+            make_participant(meeting, person=shared)
+        meeting.with_shared = with_shared
+        made.append(meeting)
+    return made
+
+
+def public(meetings):
+    return [m for m in meetings if m.status == "published" and m.organisation.status == "published"]
+
+
+FILTERS = [
+    ({}, lambda m: True),
+    ({"year": "2015"}, lambda m: m.date.year == 2015),
+    ({"from": "2015-04-01", "to": "2015-12-31"}, lambda m: m.date.month >= 4 and m.date.year == 2015),
+    ({"location": "ruili"}, lambda m: m.place == "Ruili"),
+    ({"country": "china"}, lambda m: m.country == "China"),
+    ({"format": "formal"}, lambda m: m.format == "formal"),
+    ({"outcome": "agreement"}, lambda m: m.outcome == "agreement"),
+    ({"participant": "shared"}, lambda m: m.with_shared),
+    ({"q": "RUILI"}, lambda m: m.place == "Ruili"),
+    ({"sort": "-place"}, lambda m: True),
+    (
+        {"year": "2015", "format": "formal", "country": "China"},
+        lambda m: m.date.year == 2015 and m.format == "formal" and m.country == "China",
+    ),
+    ({"organisation": "alpha"}, lambda m: m.organisation.slug == "alpha"),
+    (
+        {"organisation": "beta", "year": "2015"},
+        lambda m: m.organisation.slug == "beta" and m.date.year == 2015,
+    ),
+]
+
+
+@pytest.mark.parametrize(("params", "matches"), FILTERS)
+def test_a_filtered_lists_count_is_its_number_of_rows_without_unpublished_organisations(
+    client, meetings, params, matches
+):
+    response = client.get(reverse(MEETINGS), params)
+    rows = list(response.context["object_list"])
+    expected = [m.pk for m in public(meetings) if matches(m)]
+    assert sorted(m.pk for m in rows) == sorted(expected)
+    assert response.context["paginator"].count == len(expected)
+    found = "1 meeting found." if len(expected) == 1 else f"{len(expected)} meetings found."
+    assert found in response.content.decode()
+    assert meetings[-1].pk not in [m.pk for m in rows]
+
+
+def test_a_full_lists_count_leaves_out_meetings_of_unpublished_organisations(client):
+    shown, hidden = make_org(), make_org(status="unpublished")
+    total = settings.MEETINGS_PER_PAGE + 2
+    for number in range(1, total + 1):
+        make_meeting(shown, number=number, place="Ruili")
+    for number in range(1, 4):
+        make_meeting(hidden, number=number, place="Ruili")
+    for params in ({}, {"location": "Ruili"}, {"year": "2015", "sort": "-date"}):
+        html, counts = counted_page(client, params)
+        assert len(counts) == 1, (params, counts)
+        assert f"{total} meetings found." in html, params
+
+
+# Selects, request after request
+
+
+def test_the_organisation_select_follows_organisations_published_and_unpublished(client):
+    make_meeting(make_org(slug="old-front", name="Old Front"))
+    before = page(client)
+    new = make_org(slug="new-front", name="New Front")
+    make_meeting(new)
+    published = page(client)
+    new.status = "draft"
+    new.save()
+    unpublished = page(client)
+
+    assert ("old-front", "Old Front") in options(before, "organisation")
+    assert "new-front" not in dict(options(before, "organisation"))
+    assert ("new-front", "New Front") in options(published, "organisation")
+    assert "new-front" not in dict(options(unpublished, "organisation"))
+    assert ("old-front", "Old Front") in options(unpublished, "organisation")
+
+
+def test_select_labels_are_in_each_requests_language_in_turn(client):
+    make_meeting(make_org(slug="kachin", name="Kachin Front", name_my="ကချင်တပ်"))
+
+    def expected(language):
+        with translation.override(language):
+            formats = [
+                ("", gettext("Any")),
+                *((value, str(label)) for value, label in Meeting.Format.choices),
+            ]
+            return formats, ("kachin", "Kachin Front" if language == "en" else "ကချင်တပ်")
+
+    assert expected("en")[0] != expected("my")[0], "no Burmese catalogue"
+    for language in ("en", "my", "en", "my"):
+        html = page(client, language=language)
+        formats, organisation = expected(language)
+        assert options(html, "format") == formats, language
+        assert organisation in options(html, "organisation"), language
+
+
+def test_the_selected_option_is_the_requests_own(client):
+    make_meeting(format="formal")
+    for params, chosen in (
+        ({"format": "formal"}, ["formal"]),
+        ({}, [""]),
+        ({"format": "crisis"}, ["crisis"]),
+    ):
+        html = page(client, params=params)
+        assert selected(tag(html, "format", "select")) == chosen, params
+        assert selected(tag(html, "outcome", "select")) == [""], params
+
+
+# Participants in side order
+
+
+def test_participants_are_in_side_order_then_order_then_creation_each_meeting_apart():
+    org = make_org()
+    meeting, other = make_meeting(org, number=1), make_meeting(org, number=2)
+    plan = [
+        ("other", 0), ("government", 1), ("observer", 0), ("organisation", 1), ("mediator", 0),
+        ("government", 1), ("organisation", 0), ("other", 0), ("organisation", 1), ("government", 0),
+    ]  # fmt: skip
+    made = {meeting.pk: [], other.pk: []}
+    for i, (side, order) in enumerate(plan):
+        # Labels that sort against creation, and the two meetings' participants interleaved.
+        for target, name in ((meeting, "Delegate"), (other, "Guest")):
+            made[target.pk].append(make_participant(target, side=side, order=order, label=f"{name} {99 - i}"))
+
+    rank = [side for side, _label in MeetingParticipant.Side.choices].index
+    expected = {
+        pk: [(p.side, p.label) for p in sorted(rows, key=lambda p: (rank(p.side), p.order, p.pk))]
+        for pk, rows in made.items()
+    }
+    assert expected[meeting.pk] != [(p.side, p.label) for p in made[meeting.pk]], "not scrambled"
+    assert public_participant_names([meeting.pk, other.pk]) == expected
+    assert public_participant_names([other.pk]) == {other.pk: expected[other.pk]}
+    # The same order as the meeting's page reads in SQL.
+    in_sql = MeetingParticipant.objects.filter(meeting=meeting).in_side_order()
+    assert [(p.side, p.label) for p in in_sql] == expected[meeting.pk]

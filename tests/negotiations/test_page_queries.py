@@ -1,0 +1,77 @@
+"""Each public page of meetings, agreements, invitations and statements reads a fixed number of queries,
+however many rows it shows: what it lists is read with its relations, never row by row."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from negotiations.models import RejectedInvitation
+from tests.factories import (
+    cite,
+    make_agreement,
+    make_meeting,
+    make_org,
+    make_participant,
+    make_person,
+    make_statement,
+)
+
+pytestmark = pytest.mark.django_db
+
+# page: (path, most queries it may run)
+PAGES = {
+    "home": ("/en/", 4),
+    "meetings": ("/en/meetings/", 3),
+    "meetings filtered": ("/en/meetings/?year=2015&format=formal&country=Testland", 3),
+    "meetings q": ("/en/meetings/?q=Testville", 3),
+    "meeting": ("/en/meetings/{meeting}/", 7),
+    "agreements": ("/en/agreements/", 4),
+    "agreement": ("/en/agreements/{agreement}/", 5),
+    "statements": ("/en/statements/", 4),
+    "feed": ("/en/statements/feed/", 2),
+    "invitations": ("/en/invitations/", 4),
+}
+
+
+def add_rows(n, org, government):
+    """n more of everything the pages list, each with its relations filled in."""
+    made = {}
+    for i in range(n):
+        meeting = make_meeting(org, format="formal", date=datetime.date(2015, 1, 1 + i % 28))
+        make_participant(meeting, person=make_person(honorific="U"))
+        make_participant(meeting, side="government", body=government)
+        make_participant(meeting, side="observer", label="Observers")
+        cite(meeting)
+        agreement = make_agreement(points=["One", "Two"], parties=[org, government], meeting=meeting)
+        cite(agreement)
+        statement = make_statement(org, speaker=make_person())
+        cite(statement)
+        invitation = RejectedInvitation.objects.create(
+            organisation=org, invited_by=government, description="Invited", status="published"
+        )
+        cite(invitation)
+        made = {"meeting": meeting.pk, "agreement": agreement.pk}
+    return made
+
+
+def queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_reads_the_same_few_queries_for_few_rows_as_for_many(client, page):
+    org, government = make_org(acronym="KIO"), make_org(name="Government")
+    ids = add_rows(2, org, government)
+    path, most = PAGES[page]
+    client.get(path.format(**ids))  # what is kept per content generation (filter choices, counts)
+    few = queries(client, path.format(**ids))
+    ids = add_rows(8, org, government)
+    client.get(path.format(**ids))
+    many = queries(client, path.format(**ids))
+    assert many == few
+    assert many <= most

@@ -1,0 +1,78 @@
+"""Each public list reads its page through an index, on SQLite and on PostgreSQL (`QuerySet.explain()`).
+
+The test tables are small, so PostgreSQL is asked to avoid sequential scans: the test shows that the
+index can serve the query, which is what the planner picks once the table is large.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import F
+
+from negotiations.models import Agreement, Meeting, RejectedInvitation, Statement
+from negotiations.selectors import latest_statements
+from tests.factories import make_agreement, make_meeting, make_org, make_statement
+
+pytestmark = pytest.mark.django_db
+
+PAGE = 50
+
+
+def by_date(model):
+    return model.objects.public().order_by(F("date").asc(nulls_last=True), "pk")[:PAGE]
+
+
+# query: (how the page reads it, the index it must use)
+QUERIES = {
+    "meetings list": (
+        lambda: Meeting.objects.public().order_by("date", "number", "pk")[:PAGE],
+        "meeting_public_in_order",
+    ),
+    "meetings filtered": (
+        lambda: (
+            Meeting.objects.public()
+            .filter(date__year=2012, format="formal", country_en__iexact="China")
+            .order_by("date", "number", "pk")[:PAGE]
+        ),
+        "meeting_public_in_order",
+    ),
+    "home meetings": (
+        lambda: Meeting.objects.public().filter(date__isnull=False).order_by("-date", "-pk")[:5],
+        "meeting_public_in_order",
+    ),
+    "statements": (lambda: latest_statements()[:PAGE], "statement_public_by_date"),
+    "home statements": (
+        lambda: Statement.objects.public().filter(date__isnull=False).order_by("-date", "-pk")[:5],
+        "statement_public_by_date",
+    ),
+    "agreements": (lambda: by_date(Agreement), "agreement_public_by_date"),
+    "invitations": (lambda: by_date(RejectedInvitation), "invitation_public_by_date"),
+}
+
+
+@pytest.fixture
+def rows():
+    org, other = make_org(), make_org(status="draft")
+    for day in range(1, 21):
+        date = datetime.date(2012, 1, day)
+        make_meeting(org, number=day, date=date, format="formal", country="China")
+        make_meeting(other, number=day, date=date)
+        make_statement(org, date=date)
+        make_agreement(parties=[org], date=date)
+        RejectedInvitation.objects.create(organisation=org, date=date, description="x", status="published")
+
+
+def plan(queryset):
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            return queryset.explain()
+    return queryset.explain()
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_each_public_list_reads_its_page_through_an_index(rows, name):
+    build, index = QUERIES[name]
+    explained = plan(build())
+    assert index in explained, explained
