@@ -1,7 +1,7 @@
 """Each public list reads its page through an index, on SQLite and on PostgreSQL (`QuerySet.explain()`).
 
-The test tables are small, so PostgreSQL is asked to avoid sequential scans: the test shows that the
-index can serve the query, which is what the planner picks once the table is large.
+The test tables are small, so PostgreSQL is asked to avoid sequential scans and sorts: the test shows
+that the index can serve the query in its order, which is what the planner picks once the table is large.
 """
 
 import datetime
@@ -23,7 +23,7 @@ def by_date(model):
     return model.objects.public().order_by(F("date").asc(nulls_last=True), "pk")[:PAGE]
 
 
-# query: (how the page reads it, the index it must use)
+# query: (how the page reads it, the index it must use, or the indexes either of which it may use)
 QUERIES = {
     "meetings list": (
         lambda: Meeting.objects.public().order_by("date", "number", "pk")[:PAGE],
@@ -35,7 +35,8 @@ QUERIES = {
             .filter(date__year=2012, format="formal", country_en__iexact="China")
             .order_by("date", "number", "pk")[:PAGE]
         ),
-        "meeting_public_in_order",
+        # The year is a date range: the date's own index serves it in order too.
+        ("meeting_public_in_order", "negotiations_meeting_date"),
     ),
     "home meetings": (
         lambda: Meeting.objects.public().filter(date__isnull=False).order_by("-date", "-pk")[:5],
@@ -66,13 +67,16 @@ def rows():
 def plan(queryset):
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
+            # Small tables: rule out reading them whole, or reading them by status alone and sorting.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
             return queryset.explain()
     return queryset.explain()
 
 
 @pytest.mark.parametrize("name", QUERIES)
 def test_each_public_list_reads_its_page_through_an_index(rows, name):
-    build, index = QUERIES[name]
+    build, indexes = QUERIES[name]
     explained = plan(build())
-    assert index in explained, explained
+    indexes = [indexes] if isinstance(indexes, str) else indexes
+    assert any(index in explained for index in indexes), explained
