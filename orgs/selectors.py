@@ -1,6 +1,5 @@
 """Reads for the public pages: published clash figures and the events readers may see."""
 
-from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Value, When
 from modeltranslation.utils import build_localized_fieldname
 
@@ -9,11 +8,6 @@ from peacetracker.text import burmese_page, in_reader_order
 from peacetracker.translation import as_shown
 
 from .models import ClashEvent, ClashFigure, Organisation
-
-
-def published_organisation_ids():
-    """The ids of the organisations readers may see, as a subquery for `organisation__in=`."""
-    return Organisation.objects.public().values("pk")
 
 
 def published_figures():
@@ -50,32 +44,6 @@ def event_year_tally():
     """{year: number of events readers may see}, for the unfiltered clashes page: counted once per content
     generation (imports and publishing start a new one) rather than over every event on every request."""
     return generation_cached("clash-event-years", lambda: event_counts_by_year(ClashEvent.objects.public()))
-
-
-def organisation_columns(ids=()):
-    """{id: {"organisation__slug", "organisation__acronym", "organisation__name_<language>"…: value}} for
-    every published organisation, and for any of `ids` that is not among them; for rows read without
-    joining the organisations table. The published ones are read once per content generation.
-    """
-    columns = generation_cached("organisation-columns", lambda: _organisation_columns(published=True))
-    if missing := set(ids) - columns.keys():
-        # Published, or unpublished, since this content generation began.
-        columns = {**columns, **_organisation_columns(pk__in=missing)}
-    return columns
-
-
-def _organisation_columns(published=False, **lookups):
-    names = [build_localized_fieldname("name", code) for code, _name in settings.LANGUAGES]
-    organisations = Organisation.objects.published() if published else Organisation.objects.all()
-    rows = organisations.filter(**lookups).rewrite(False).values_list("pk", "slug", "acronym", *names)
-    return {
-        pk: {
-            "organisation__slug": slug,
-            "organisation__acronym": acronym,
-            **{f"organisation__{name}": text for name, text in zip(names, texts, strict=True)},
-        }
-        for pk, slug, acronym, *texts in rows
-    }
 
 
 def organisation_choices(content_model=None, field="organisation"):
