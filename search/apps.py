@@ -3,7 +3,8 @@ from django.db.models.signals import post_migrate
 
 
 def index_if_empty(using="default", apps=None, **kwargs):
-    """Build the index after `migrate` when it is empty: a site upgraded to a version with search."""
+    """Build the index after `migrate` when it is empty (a site upgraded to a version with search) or
+    has entries without their result lines (one upgraded from before they were stored)."""
     from .models import SearchEntry
     from .services import search_index_rebuild
 
@@ -12,7 +13,8 @@ def index_if_empty(using="default", apps=None, **kwargs):
             apps.get_model("search", "SearchEntry")
     except LookupError:
         return  # migrated back to before the index
-    if not SearchEntry.objects.using(using).exists():
+    entries = SearchEntry.objects.using(using)
+    if not entries.exists() or entries.filter(line_en="").exists():
         search_index_rebuild(using=using)
 
 

@@ -34,6 +34,14 @@ class SearchEntry(models.Model):
     document = models.TextField(_("document"), help_text=_("Everything matched, casefolded."))
     text_en = models.TextField(_("text (English)"), blank=True)
     text_my = models.TextField(_("text (Burmese)"), blank=True)
+    line_en = models.TextField(
+        _("result line (English)"),
+        blank=True,
+        help_text=_(
+            "The item's result line as the search page shows it, rendered when the entry is written."
+        ),
+    )
+    line_my = models.TextField(_("result line (Burmese)"), blank=True)
 
     class Meta:
         verbose_name_plural = _("search entries")

@@ -50,7 +50,7 @@ class SearchHit:
     text_my: str
     exact: bool = False
     snippet: list = field(default_factory=list)
-    item: object = None
+    line: str = ""
 
 
 @dataclass
@@ -219,14 +219,17 @@ def search_run(query, kinds=None, year=None, limit=5, offset=0, count_limit=COUN
         shown[kind] = [(pk, pk in named) for pk in ordered[offset : offset + limit]]
     # The texts of the few shown only.
     rows = SearchEntry.objects.using(using).filter(pk__in=[pk for page in shown.values() for pk, _e in page])
-    entries = {pk: row for pk, *row in rows.values_list("pk", "kind", "object_id", "text_en", "text_my")}
+    line = "line_my" if get_language() == "my" else "line_en"
+    entries = {
+        pk: row for pk, *row in rows.values_list("pk", "kind", "object_id", "text_en", "text_my", line)
+    }
     hits = {}
     for kind, page in shown.items():
         for pk, is_exact in page:
             if pk not in entries:
                 continue
-            _kind, object_id, text_en, text_my = entries[pk]
-            hit = SearchHit(kind, object_id, text_en, text_my, is_exact)
+            _kind, object_id, text_en, text_my, shown = entries[pk]
+            hit = SearchHit(kind, object_id, text_en, text_my, is_exact, line=shown)
             hit.snippet = snippet_parts(_quoted_text(hit, terms), terms)
             hits.setdefault(kind, []).append(hit)
     return SearchResults(terms, hits, counts, more)

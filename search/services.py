@@ -14,6 +14,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import connections, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from negotiations.models import Agreement, AgreementPoint, Meeting, MeetingParticipant, Statement
 from orgs.models import Organisation, OrganisationAlias, Person, PersonAlias
@@ -69,8 +71,16 @@ def kind_range(kind, year=None):
     ) * DAY_SPAN
 
 
+def result_line(kind, obj, language):
+    """The item's line in the results, in a language: its link, name and what tells it apart, rendered
+    once when the entry is written (escaped by the template) so that showing a result reads no content."""
+    with translation.override(language):
+        return render_to_string("search/_result_line.html", {"kind": kind, "result": obj}).strip()
+
+
 def _entry(kind, obj, names, english, burmese, date=None):
-    """An entry from an item's names (matched exactly for ranking) and its texts in each language."""
+    """An entry from an item's names (matched exactly for ranking), its texts in each language and its
+    result line in each."""
     text_en, text_my = _joined([*names, *english]), _joined(burmese)
     year = getattr(date, "year", None)
     names_key = "\n".join(dict.fromkeys(casefolded(name.strip()) for name in names if name and name.strip()))
@@ -85,6 +95,8 @@ def _entry(kind, obj, names, english, burmese, date=None):
         document=casefolded(f"{text_en}\n{text_my}\n{year or ''}"),
         text_en=text_en,
         text_my=text_my,
+        line_en=result_line(kind, obj, "en"),
+        line_my=result_line(kind, obj, "my"),
     )
 
 

@@ -34,12 +34,13 @@ class SearchGroup:
 
     @property
     def results(self):
-        return [hit.item for hit in self.hits]
+        """The published items shown, read from the content (the page itself shows the index's lines)."""
+        items = shown_items(self.key, [hit.object_id for hit in self.hits]) if self.hits else {}
+        return [items[hit.object_id] for hit in self.hits if hit.object_id in items]
 
 
 def shown_items(kind, ids):
-    """The published items of a kind with these ids, as the results show them: read again from the
-    content itself, never from the index, so that nothing readers may not see can be shown."""
+    """The published items of a kind with these ids, read from the content itself."""
     if kind == Kind.ORGANISATION:
         items = Organisation.objects.public()
     elif kind == Kind.PERSON:
@@ -95,16 +96,14 @@ class SearchView(TemplateView):
         )
 
     def groups(self, results, kinds):
-        groups = []
-        for kind in kinds or Kind.values:
-            hits = results.hits.get(kind, [])
-            items = shown_items(kind, [hit.object_id for hit in hits]) if hits else {}
-            shown = []
-            for hit in hits:
-                if hit.object_id in items:
-                    hit.item = items[hit.object_id]
-                    shown.append(hit)
-            groups.append(
-                SearchGroup(kind, Kind(kind).label, results.counts.get(kind, 0), kind in results.more, shown)
+        # Shown from the index alone: it holds only what readers may see, written again on every change.
+        return [
+            SearchGroup(
+                kind,
+                Kind(kind).label,
+                results.counts.get(kind, 0),
+                kind in results.more,
+                results.hits.get(kind, []),
             )
-        return groups
+            for kind in kinds or Kind.values
+        ]

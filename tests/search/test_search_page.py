@@ -7,6 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from orgs.models import OrganisationAlias, PersonAlias
+from peacetracker.models import ModerationEvent
+from peacetracker.services import moderation_transition
 from tests.factories import (
     make_agreement,
     make_meeting,
@@ -15,6 +17,7 @@ from tests.factories import (
     make_person,
     make_statement,
 )
+from tests.hardening.people import make_role_user
 from tests.i18n.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -278,6 +281,47 @@ def test_search_with_an_empty_query_shows_just_the_form(client):
 # Speed
 
 
+# Result lines, shown from the index
+
+
+def test_an_item_unpublished_leaves_the_page_at_once_with_what_hangs_on_it(client):
+    org = make_org(name="Vanishing Front", slug="vanishing-front")
+    make_statement(org, title="Vanishing statement")
+    page = search(client, "vanishing").content.decode()
+    assert 'href="/en/organisations/vanishing-front/">Vanishing Front</a>' in page
+    assert "Vanishing statement</a>" in page
+    moderation_transition(org, make_role_user("moderator"), ModerationEvent.Action.UNPUBLISHED)
+    page = search(client, "vanishing").content.decode()
+    assert "Vanishing" not in page.replace("“vanishing”", "")
+    assert "0 results for “vanishing”." in page
+
+
+def test_a_result_line_shows_a_change_to_what_it_names_at_once(client):
+    org = make_org(name="Renamed Front", acronym="QXW")
+    make_statement(org, title="Truce offer")
+    assert "· QXW," in search(client, "truce offer").content.decode()
+    org.acronym = "QZV"
+    org.save()
+    page = search(client, "truce offer").content.decode()
+    assert "· QZV," in page
+    assert "QXW" not in page
+
+
+def test_a_burmese_page_links_in_burmese_and_names_in_burmese(client):
+    make_org(name="Lisu Test Army", name_my="လီဆူစမ်းတပ်", slug="lisu-test-army")
+    page = search(client, "Lisu Test", "my").content.decode()
+    assert 'href="/my/organisations/lisu-test-army/">လီဆူစမ်းတပ်</a>' in page
+    assert 'class="english-notice"' not in page
+
+
+def test_a_burmese_page_says_when_english_stands_in_for_a_result(client):
+    org = make_org(name="Wa Test Army", name_my="ဝစမ်းတပ်")
+    make_statement(org, title="Wa Test statement", title_my="")
+    page = search(client, "Wa Test statement", "my").content.decode()
+    assert '<span lang="en" class="fallback">Wa Test statement</span>' in page
+    assert 'class="english-notice"' in page
+
+
 def _add_searchable(count):
     for n in range(count):
         org = make_org(name=f"Needle org {n}")
@@ -300,6 +344,7 @@ def test_search_query_count_does_not_grow_with_the_data(client):
     _add_searchable(2)
     small = _queries(client, "/en/search/?q=needle")
     _add_searchable(40)
-    # The exact names; per kind, its matches and their ranking; the texts shown; the items, per kind.
-    assert _queries(client, "/en/search/?q=needle") == small <= 1 + 2 * 5 + 1 + 5
-    assert _queries(client, "/en/search/?q=needle&kind=meetings&page=2") <= 5
+    # The exact names; per kind, its matches and their ranking; the entries shown, with their lines: the
+    # items themselves are not read.
+    assert _queries(client, "/en/search/?q=needle") == small <= 1 + 2 * 5 + 1
+    assert _queries(client, "/en/search/?q=needle&kind=meetings&page=2") <= 4
