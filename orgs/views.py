@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
@@ -70,6 +71,21 @@ class OrganisationListView(PublishedMixin, FilterView):
             queryset = sorted(queryset, key=lambda org: (org.kind, burmese_sort_key(org.name)))
         return super().paginate_queryset(queryset, page_size)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["results_key"] = self.results_key(context["page_obj"])
+        return context
+
+    def results_key(self, page):
+        """The directory results' `{% cache %}` key: the filter values and page, or None (not cached) for
+        filters in error or a territory (free text: a flood of distinct words must not fill the cache)."""
+        form = self.filterset.form
+        if not form.is_valid() or form.cleaned_data.get("territory"):
+            return None
+        alliance = form.cleaned_data.get("alliance")
+        kind, status = form.cleaned_data.get("kind") or "", form.cleaned_data.get("nca_status") or ""
+        return f"{kind}:{status}:{alliance.slug if alliance else ''}:{page.number if page else 1}"
+
 
 class MergedRedirectMixin:
     """A detail page whose slug was a record merged into another answers 301 with that record's page.
@@ -118,8 +134,10 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         alliance_members = AllianceMembership.objects.public().filter(alliance=org).select_related("member")
         teams = org.teams.prefetch_related(public_members)
         # Reverse relations keep orgs free of imports from negotiations.
+        # Everything below is read only when the template renders it: a page whose sections are in the
+        # fragment cache reads none of it. The counts are callables, read once by the template.
         meetings = org.meetings.public()
-        meeting_count = meetings.count()
+        meeting_count = meetings.count
         latest = meetings.order_by(F("date").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
         meetings = (
             meetings.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
@@ -127,7 +145,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             .prefetch_related("participants__person", "participants__body", citations)
         )
         agreements = org.agreements.public()
-        agreement_count = agreements.count()
+        agreement_count = agreements.count
         latest = agreements.order_by(F("date").desc(nulls_last=True), "-pk")
         agreements = (
             agreements.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
@@ -137,7 +155,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         )
         invitations = org.rejected_invitations.public().order_by("date").prefetch_related(citations)
         statements = org.statements.public()
-        statement_count = statements.count()
+        statement_count = statements.count
         statements = (
             statements.order_by(F("date").desc(nulls_last=True), "pk")
             .select_related("speaker")
@@ -168,8 +186,8 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             figures=figures,
             **kwargs,
         )
-        context["sources"] = sources_of(
-            [org], meetings, agreements, invitations, statements, developments, figures
+        context["sources"] = SimpleLazyObject(
+            lambda: sources_of([org], meetings, agreements, invitations, statements, developments, figures)
         )
         return context
 
@@ -191,7 +209,7 @@ class PersonDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             participants__person=person, organisation__in=Organisation.objects.public()
         )
         participations = person.meeting_participations.filter(meeting__in=attended)
-        participation_count = participations.count()
+        participation_count = participations.count
         latest = participations.order_by(
             F("meeting__date").desc(nulls_last=True), F("meeting__number").desc(nulls_last=True), "-pk"
         )
@@ -230,6 +248,8 @@ class ClashListView(FilterView):
     context_object_name = "figures"
     organisations_per_page = 10
     events_per_page = 50
+    # The first pages of events are kept in the fragment cache; later ones are rendered on each request.
+    event_pages_cached = 5
 
     def get_queryset(self):
         return published_figures()
@@ -241,13 +261,20 @@ class ClashListView(FilterView):
         organisations_page = Paginator(figure_counts, self.organisations_per_page).get_page(
             self.request.GET.get("figures_page")
         )
-        figures = []
-        if organisations_page.object_list:
-            figures = list(
-                self.object_list.filter(
-                    organisation__in=[organisation for organisation, _count in organisations_page]
-                ).prefetch_related(published_citations_prefetch())
+        shown = [organisation for organisation, _count in organisations_page]
+        # Read only when the template renders them: a page whose charts and table are in the fragment
+        # cache reads neither.
+        figures = SimpleLazyObject(
+            lambda: (
+                list(
+                    self.object_list.filter(organisation__in=shown).prefetch_related(
+                        published_citations_prefetch()
+                    )
+                )
+                if shown
+                else []
             )
+        )
         events = event_filter.qs if valid else ClashEvent.objects.none()
         per_year = {}
         if valid:
@@ -256,10 +283,11 @@ class ClashListView(FilterView):
         events_page = CountedPaginator(events, self.events_per_page, count=sum(per_year.values())).get_page(
             self.request.GET.get("page")
         )
-        events_chart = None
-        if per_year:
-            slug = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
-            events_chart = event_year_chart(per_year, dict(organisation_choices()).get(slug, ""))
+        slug = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
+        # None when no year has events.
+        events_chart = SimpleLazyObject(
+            lambda: event_year_chart(per_year, dict(organisation_choices()).get(slug, ""))
+        )
         form = self.filterset.form
         filter_groups = [
             (_("Figures and events"), [form["organisation"], form["year"]]),
@@ -273,11 +301,34 @@ class ClashListView(FilterView):
             filter_fields=[field for _legend, fields in filter_groups for field in fields],
             figure_count=sum(count for _organisation, count in figure_counts),
             organisations_page=organisations_page,
-            charts=clash_figure_charts(figures),
+            charts=SimpleLazyObject(lambda: clash_figure_charts(list(figures))),
+            figures_key=self.figures_key(valid, organisations_page),
             events_page=events_page,
+            events_key=self.events_key(valid, event_filter, events_page),
             events_chart=events_chart,
             **kwargs,
         )
+
+    def figures_key(self, valid, organisations_page):
+        """The charts and table's `{% cache %}` key: the filter values chosen from lists and the page of
+        organisations, or None (not cached) for filters in error or a claimant (free text: a flood of
+        distinct words must not fill the cache)."""
+        cleaned = self.filterset.form.cleaned_data if valid else {}
+        if not valid or cleaned.get("claimed_by"):
+            return None
+        values = [cleaned.get(name) for name in ("organisation", "year", "kind")]
+        values.append(organisations_page.number)
+        return ":".join("" if value is None else str(value) for value in values)
+
+    def events_key(self, valid, event_filter, events_page):
+        """The events chart and table's `{% cache %}` key: the filter values and the page of events, or
+        None for filters in error or pages past the first few (a crawl of every page is not kept)."""
+        if not valid or events_page.number > self.event_pages_cached:
+            return None
+        cleaned = event_filter.form.cleaned_data
+        values = [cleaned.get(name) for name in ("organisation", "year", "event_type")]
+        values.append(events_page.number)
+        return ":".join("" if value is None else str(value) for value in values)
 
 
 class ClashFigureExportView(View):
