@@ -79,11 +79,13 @@ class OrganisationListView(PublishedMixin, FilterView):
     def results_key(self, page):
         """The directory results' `{% cache %}` key: the filter values and page, or None (not cached) for
         filters in error or a territory (free text: a flood of distinct words must not fill the cache)."""
-        form = self.filterset.form
-        if not form.is_valid() or form.cleaned_data.get("territory"):
+        if not usable(self.filterset):
             return None
-        alliance = form.cleaned_data.get("alliance")
-        kind, status = form.cleaned_data.get("kind") or "", form.cleaned_data.get("nca_status") or ""
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        if cleaned.get("territory"):
+            return None
+        alliance = cleaned.get("alliance")
+        kind, status = cleaned.get("kind") or "", cleaned.get("nca_status") or ""
         return f"{kind}:{status}:{alliance.slug if alliance else ''}:{page.number if page else 1}"
 
 
@@ -313,7 +315,7 @@ class ClashListView(FilterView):
         """The charts and table's `{% cache %}` key: the filter values chosen from lists and the page of
         organisations, or None (not cached) for filters in error or a claimant (free text: a flood of
         distinct words must not fill the cache)."""
-        cleaned = self.filterset.form.cleaned_data if valid else {}
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
         if not valid or cleaned.get("claimed_by"):
             return None
         values = [cleaned.get(name) for name in ("organisation", "year", "kind")]
@@ -325,7 +327,7 @@ class ClashListView(FilterView):
         None for filters in error or pages past the first few (a crawl of every page is not kept)."""
         if not valid or events_page.number > self.event_pages_cached:
             return None
-        cleaned = event_filter.form.cleaned_data
+        cleaned = getattr(event_filter.form, "cleaned_data", {})
         values = [cleaned.get(name) for name in ("organisation", "year", "event_type")]
         values.append(events_page.number)
         return ":".join("" if value is None else str(value) for value in values)
