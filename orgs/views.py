@@ -1,5 +1,8 @@
 """Public pages for organisations, people, clash figures and events, and the clash exports."""
 
+import operator
+from functools import partial
+
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -123,6 +126,38 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        # The sections' querysets are built, and read, only when the template renders them: a page whose
+        # sections are in the fragment cache builds none. Counts stay callables, called once by the template.
+        sections = SimpleLazyObject(self.sections)
+        context = super().get_context_data(**kwargs)
+        for name in self.section_names:
+            if name.endswith("_count"):
+                context[name] = partial(lambda name: sections[name](), name)
+            else:
+                context[name] = SimpleLazyObject(partial(operator.getitem, sections, name))
+        return context
+
+    section_names = [
+        "roles",
+        "mediators",
+        "memberships",
+        "alliance_members",
+        "offices",
+        "teams",
+        "meetings",
+        "meeting_count",
+        "statement_count",
+        "agreement_count",
+        "agreements",
+        "invitations",
+        "statements",
+        "developments",
+        "figures",
+        "sources",
+    ]
+
+    def sections(self):
+        """Every section's rows (querysets, read when first used), and the counts as callables."""
         org = self.object
         citations = published_citations_prefetch()
         public_members = Prefetch("members", queryset=TeamMember.objects.public().select_related("person"))
@@ -136,8 +171,6 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         alliance_members = AllianceMembership.objects.public().filter(alliance=org).select_related("member")
         teams = org.teams.prefetch_related(public_members)
         # Reverse relations keep orgs free of imports from negotiations.
-        # Everything below is read only when the template renders it: a page whose sections are in the
-        # fragment cache reads none of it. The counts are callables, read once by the template.
         meetings = org.meetings.public()
         meeting_count = meetings.count
         latest = meetings.order_by(F("date").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
@@ -170,7 +203,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         mediators = org.mediators.public().prefetch_related(
             "links", Prefetch("teams", queryset=Team.objects.prefetch_related(public_members))
         )
-        context = super().get_context_data(
+        sections = dict(
             roles=roles,
             mediators=mediators,
             memberships=memberships,
@@ -186,12 +219,11 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             statements=statements,
             developments=developments,
             figures=figures,
-            **kwargs,
         )
-        context["sources"] = SimpleLazyObject(
+        sections["sources"] = SimpleLazyObject(
             lambda: sources_of([org], meetings, agreements, invitations, statements, developments, figures)
         )
-        return context
+        return sections
 
 
 class PersonDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
