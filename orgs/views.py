@@ -1,10 +1,14 @@
 """Public pages for organisations, people, clash figures and events, and the clash exports."""
 
+import operator
+from functools import partial
+
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, View
 from django_filters.views import FilterView
@@ -70,6 +74,23 @@ class OrganisationListView(PublishedMixin, FilterView):
             queryset = sorted(queryset, key=lambda org: (org.kind, burmese_sort_key(org.name)))
         return super().paginate_queryset(queryset, page_size)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["results_key"] = self.results_key(context["page_obj"])
+        return context
+
+    def results_key(self, page):
+        """The directory results' `{% cache %}` key: the filter values and page, or None (not cached) for
+        filters in error or a territory (free text: a flood of distinct words must not fill the cache)."""
+        if not usable(self.filterset):
+            return None
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        if cleaned.get("territory"):
+            return None
+        alliance = cleaned.get("alliance")
+        kind, status = cleaned.get("kind") or "", cleaned.get("nca_status") or ""
+        return f"{kind}:{status}:{alliance.slug if alliance else ''}:{page.number if page else 1}"
+
 
 class MergedRedirectMixin:
     """A detail page whose slug was a record merged into another answers 301 with that record's page.
@@ -105,6 +126,38 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
+        # The sections' querysets are built, and read, only when the template renders them: a page whose
+        # sections are in the fragment cache builds none. Counts stay callables, called once by the template.
+        sections = SimpleLazyObject(self.sections)
+        context = super().get_context_data(**kwargs)
+        for name in self.section_names:
+            if name.endswith("_count"):
+                context[name] = partial(lambda name: sections[name](), name)
+            else:
+                context[name] = SimpleLazyObject(partial(operator.getitem, sections, name))
+        return context
+
+    section_names = [
+        "roles",
+        "mediators",
+        "memberships",
+        "alliance_members",
+        "offices",
+        "teams",
+        "meetings",
+        "meeting_count",
+        "statement_count",
+        "agreement_count",
+        "agreements",
+        "invitations",
+        "statements",
+        "developments",
+        "figures",
+        "sources",
+    ]
+
+    def sections(self):
+        """Every section's rows (querysets, read when first used), and the counts as callables."""
         org = self.object
         citations = published_citations_prefetch()
         public_members = Prefetch("members", queryset=TeamMember.objects.public().select_related("person"))
@@ -119,7 +172,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         teams = org.teams.prefetch_related(public_members)
         # Reverse relations keep orgs free of imports from negotiations.
         meetings = org.meetings.public()
-        meeting_count = meetings.count()
+        meeting_count = meetings.count
         latest = meetings.order_by(F("date").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
         meetings = (
             meetings.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
@@ -127,7 +180,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             .prefetch_related("participants__person", "participants__body", citations)
         )
         agreements = org.agreements.public()
-        agreement_count = agreements.count()
+        agreement_count = agreements.count
         latest = agreements.order_by(F("date").desc(nulls_last=True), "-pk")
         agreements = (
             agreements.filter(pk__in=latest.values("pk")[:PROFILE_LIST_LIMIT])
@@ -137,7 +190,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         )
         invitations = org.rejected_invitations.public().order_by("date").prefetch_related(citations)
         statements = org.statements.public()
-        statement_count = statements.count()
+        statement_count = statements.count
         statements = (
             statements.order_by(F("date").desc(nulls_last=True), "pk")
             .select_related("speaker")
@@ -150,7 +203,7 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
         mediators = org.mediators.public().prefetch_related(
             "links", Prefetch("teams", queryset=Team.objects.prefetch_related(public_members))
         )
-        context = super().get_context_data(
+        sections = dict(
             roles=roles,
             mediators=mediators,
             memberships=memberships,
@@ -166,12 +219,11 @@ class OrganisationDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             statements=statements,
             developments=developments,
             figures=figures,
-            **kwargs,
         )
-        context["sources"] = sources_of(
-            [org], meetings, agreements, invitations, statements, developments, figures
+        sections["sources"] = SimpleLazyObject(
+            lambda: sources_of([org], meetings, agreements, invitations, statements, developments, figures)
         )
-        return context
+        return sections
 
 
 class PersonDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
@@ -191,7 +243,7 @@ class PersonDetailView(MergedRedirectMixin, PreviewMixin, DetailView):
             participants__person=person, organisation__in=Organisation.objects.public()
         )
         participations = person.meeting_participations.filter(meeting__in=attended)
-        participation_count = participations.count()
+        participation_count = participations.count
         latest = participations.order_by(
             F("meeting__date").desc(nulls_last=True), F("meeting__number").desc(nulls_last=True), "-pk"
         )
@@ -230,6 +282,8 @@ class ClashListView(FilterView):
     context_object_name = "figures"
     organisations_per_page = 10
     events_per_page = 50
+    # The first pages of events are kept in the fragment cache; later ones are rendered on each request.
+    event_pages_cached = 5
 
     def get_queryset(self):
         return published_figures()
@@ -241,13 +295,20 @@ class ClashListView(FilterView):
         organisations_page = Paginator(figure_counts, self.organisations_per_page).get_page(
             self.request.GET.get("figures_page")
         )
-        figures = []
-        if organisations_page.object_list:
-            figures = list(
-                self.object_list.filter(
-                    organisation__in=[organisation for organisation, _count in organisations_page]
-                ).prefetch_related(published_citations_prefetch())
+        shown = [organisation for organisation, _count in organisations_page]
+        # Read only when the template renders them: a page whose charts and table are in the fragment
+        # cache reads neither.
+        figures = SimpleLazyObject(
+            lambda: (
+                list(
+                    self.object_list.filter(organisation__in=shown).prefetch_related(
+                        published_citations_prefetch()
+                    )
+                )
+                if shown
+                else []
             )
+        )
         events = event_filter.qs if valid else ClashEvent.objects.none()
         per_year = {}
         if valid:
@@ -256,10 +317,11 @@ class ClashListView(FilterView):
         events_page = CountedPaginator(events, self.events_per_page, count=sum(per_year.values())).get_page(
             self.request.GET.get("page")
         )
-        events_chart = None
-        if per_year:
-            slug = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
-            events_chart = event_year_chart(per_year, dict(organisation_choices()).get(slug, ""))
+        slug = getattr(event_filter.form, "cleaned_data", {}).get("organisation")
+        # None when no year has events.
+        events_chart = SimpleLazyObject(
+            lambda: event_year_chart(per_year, dict(organisation_choices()).get(slug, ""))
+        )
         form = self.filterset.form
         filter_groups = [
             (_("Figures and events"), [form["organisation"], form["year"]]),
@@ -273,11 +335,34 @@ class ClashListView(FilterView):
             filter_fields=[field for _legend, fields in filter_groups for field in fields],
             figure_count=sum(count for _organisation, count in figure_counts),
             organisations_page=organisations_page,
-            charts=clash_figure_charts(figures),
+            charts=SimpleLazyObject(lambda: clash_figure_charts(list(figures))),
+            figures_key=self.figures_key(valid, organisations_page),
             events_page=events_page,
+            events_key=self.events_key(valid, event_filter, events_page),
             events_chart=events_chart,
             **kwargs,
         )
+
+    def figures_key(self, valid, organisations_page):
+        """The charts and table's `{% cache %}` key: the filter values chosen from lists and the page of
+        organisations, or None (not cached) for filters in error or a claimant (free text: a flood of
+        distinct words must not fill the cache)."""
+        cleaned = getattr(self.filterset.form, "cleaned_data", {})
+        if not valid or cleaned.get("claimed_by"):
+            return None
+        values = [cleaned.get(name) for name in ("organisation", "year", "kind")]
+        values.append(organisations_page.number)
+        return ":".join("" if value is None else str(value) for value in values)
+
+    def events_key(self, valid, event_filter, events_page):
+        """The events chart and table's `{% cache %}` key: the filter values and the page of events, or
+        None for filters in error or pages past the first few (a crawl of every page is not kept)."""
+        if not valid or events_page.number > self.event_pages_cached:
+            return None
+        cleaned = getattr(event_filter.form, "cleaned_data", {})
+        values = [cleaned.get(name) for name in ("organisation", "year", "event_type")]
+        values.append(events_page.number)
+        return ":".join("" if value is None else str(value) for value in values)
 
 
 class ClashFigureExportView(View):
