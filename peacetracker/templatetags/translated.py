@@ -1,6 +1,5 @@
 """Reader-facing text in the reader's language; English, marked, where no translation exists yet."""
 
-import contextvars
 import re
 from decimal import Decimal
 
@@ -40,20 +39,15 @@ def _versions(obj, field):
     return getattr(obj, build_localized_fieldname(field, default), None) or "", True
 
 
-# Within `{% english_notice %}`, a one-item list counting the English texts standing in for missing
-# translations, so that the page says once that they are in English rather than after each of them.
-_fallbacks = contextvars.ContextVar("english_fallbacks", default=None)
-
-
-def _fallback_shown():
-    counter = _fallbacks.get()
-    if counter is not None:
-        counter[0] += 1
+# How `tr`, `tr_prose` and `fallback_html` mark English standing in for a missing translation; the page's
+# `{% english_notice %}` looks for it in what it rendered, cached fragments included. Text put on a page
+# is escaped, so no content can write this mark itself.
+FALLBACK_MARK = 'class="fallback"'
 
 
 @register.filter
 def tr(obj, field):
-    """One line of text, e.g. `{{ meeting|tr:"place" }}`; English standing in is marked and counted."""
+    """One line of text, e.g. `{{ meeting|tr:"place" }}`; English standing in is marked."""
     text, fallback = _versions(obj, field)
     if not fallback or not text:
         return conditional_escape(text)
@@ -61,9 +55,8 @@ def tr(obj, field):
 
 
 def fallback_html(text):
-    """English text standing in for a missing translation, escaped, marked `lang="en"` and counted for
-    the page's `{% english_notice %}`."""
-    _fallback_shown()
+    """English text standing in for a missing translation, escaped and marked `lang="en"` (and noted once
+    by the page's `{% english_notice %}`)."""
     return format_html('<span lang="en" class="fallback">{}</span>', text)
 
 
@@ -85,7 +78,6 @@ def tr_prose(obj, field):
     paragraphs = linebreaks_filter(text, autoescape=True)
     if not fallback:
         return paragraphs
-    _fallback_shown()
     return format_html('<div lang="en" class="fallback">{}</div>', paragraphs)
 
 
@@ -94,13 +86,8 @@ class EnglishNoticeNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
-        token = _fallbacks.set([0])
-        try:
-            html = self.nodelist.render(context)
-            shown = _fallbacks.get()[0]
-        finally:
-            _fallbacks.reset(token)
-        if not shown or reader_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
+        html = self.nodelist.render(context)
+        if FALLBACK_MARK not in html or reader_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
             return html
         notice = get_template("includes/_english_notice.html").render()
         heading, end, rest = html.partition("</h1>")

@@ -15,6 +15,7 @@ from orgs.models import AllianceMembership, ClashEvent, ClashFigure, Role
 from peacetracker.cache import cache_generation_bump
 from peacetracker.roles import EDITORS
 from tests.factories import make_meeting, make_org, make_participant, make_person, staff_client
+from tests.i18n.conftest import url as page_url
 from tests.peacetracker.test_moderation import edit
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,19 @@ def test_a_readers_query_string_never_reaches_another_readers_links(client):
     assert "figures_page=2" in text(client, clashes, planted="evil")
     page = text(client, clashes)
     assert "figures_page=2" in page and "planted" not in page
+
+
+@pytest.mark.parametrize("page", ["orgs:organisation-detail", "orgs:clashes", "orgs:organisation-list"])
+def test_a_burmese_page_says_it_holds_english_text_also_when_its_sections_come_from_the_cache(
+    client, seed, page
+):
+
+    path = (
+        page_url(page, "my", slug="kio-kia") if page == "orgs:organisation-detail" else page_url(page, "my")
+    )
+    notice = '<p class="english-notice" role="note">'
+    first = client.get(path).content.decode()
+    again = client.get(path).content.decode()
+    assert (notice in first) == (notice in again)
+    if page == "orgs:organisation-detail":
+        assert notice in again
