@@ -2,9 +2,19 @@
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import CharField, Count, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.http import JsonResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterMixin, FilterView
@@ -102,6 +112,31 @@ class PageFirstPaginator(Paginator):
         return super().page(number)
 
 
+class PublicListMixin:
+    """A public list's pages: each page read before it is counted (`PageFirstPaginator`), and the
+    unfiltered list counted once per content generation, not on every request (a COUNT of every public
+    row is a scan of the table)."""
+
+    paginator_class = PageFirstPaginator
+
+    def is_filtered(self):
+        """Whether the reader set a filter (a sort order is not one); a filter in error counts as set."""
+        filterset = getattr(self, "filterset", None)
+        if filterset is None or not filterset.is_bound:
+            return False
+        form = filterset.form
+        return not form.is_valid() or any(
+            value for name, value in form.cleaned_data.items() if name != "sort"
+        )
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if not self.is_filtered():
+            key = f"public-count:{self.model._meta.label_lower}"
+            paginator.count = generation_cached(key, queryset.count)
+        return paginator
+
+
 class PublicMeetingsMixin(PublishedMixin):
     """The meetings readers may see (`Meeting.objects.public()`), filtered by `MeetingFilter`: the list and
     its exports."""
@@ -114,26 +149,16 @@ class PublicMeetingsMixin(PublishedMixin):
         return super().get_queryset().rewrite(False).order_by("date", "number", "pk")
 
 
-class MeetingListView(PublicMeetingsMixin, FilterView):
+class MeetingListView(PublicListMixin, PublicMeetingsMixin, FilterView):
     """Filterable, paginated list of published meetings."""
 
     filterset_class = MeetingFilter
     paginate_by = settings.MEETINGS_PER_PAGE
     template_name = "negotiations/meeting_list.html"
 
-    paginator_class = PageFirstPaginator
-
     def paginate_queryset(self, queryset, page_size):
         meetings = with_stable_order(queryset).select_related("organisation").only(*LIST_COLUMNS)
         return super().paginate_queryset(meetings, page_size)
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
-        form = self.filterset.form
-        if form.is_valid() and not any(value for name, value in form.cleaned_data.items() if name != "sort"):
-            # Unfiltered: every public meeting, counted once per content generation, not on each page.
-            paginator.count = generation_cached("public-meeting-count", Meeting.objects.public().count)
-        return paginator
 
 
 class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, View):
@@ -177,40 +202,41 @@ class MeetingDetailView(PreviewMixin, DetailView):
             super()
             .get_queryset()
             .select_related("organisation")
-            .prefetch_related(
-                participants_prefetch(),
-                published_citations_prefetch(),
-                Prefetch(
-                    "agreements",
-                    queryset=Agreement.objects.public().prefetch_related(
-                        "points", published_citations_prefetch()
-                    ),
-                ),
-            )
+            .prefetch_related(published_citations_prefetch())
         )
 
     def get_context_data(self, **kwargs):
+        # The participants, agreements, sources and neighbouring meetings are read only when the template
+        # renders them: a page whose body is in the fragment cache reads none of them.
         meeting = self.object
-        sides = {}
-        for participant in meeting.participants.all():
-            sides.setdefault(participant.get_side_display(), []).append(participant)
+
+        def participant_entries():
+            prefetch_related_objects([meeting], participants_prefetch())
+            return meeting.participant_entries
+
+        agreements = SimpleLazyObject(
+            lambda: list(
+                meeting.agreements.public().prefetch_related("points", published_citations_prefetch())
+            )
+        )
         siblings = Meeting.objects.public().filter(organisation=meeting.organisation, number__isnull=False)
-        previous_meeting = next_meeting = None
-        if meeting.number is not None:
-            previous_meeting = siblings.filter(number__lt=meeting.number).order_by("-number").first()
-            next_meeting = siblings.filter(number__gt=meeting.number).order_by("number").first()
-        agreements = meeting.agreements.all()
+
+        def neighbour(lookup, order):
+            if meeting.number is None:
+                return None
+            return siblings.filter(**{lookup: meeting.number}).order_by(order).first()
+
         return super().get_context_data(
-            sides=sides,
+            participant_entries=SimpleLazyObject(participant_entries),
             agreements=agreements,
-            previous_meeting=previous_meeting,
-            next_meeting=next_meeting,
-            sources=sources_of([meeting], agreements),
+            previous_meeting=SimpleLazyObject(lambda: neighbour("number__lt", "-number")),
+            next_meeting=SimpleLazyObject(lambda: neighbour("number__gt", "number")),
+            sources=SimpleLazyObject(lambda: sources_of([meeting], agreements)),
             **kwargs,
         )
 
 
-class AgreementListView(PublishedMixin, FilterView):
+class AgreementListView(PublicListMixin, PublishedMixin, FilterView):
     """Published agreements, oldest first, with their parties, meeting and number of points; filterable
     by a party."""
 
@@ -260,7 +286,7 @@ class AgreementDetailView(PreviewMixin, DetailView):
         return super().get_context_data(sources=sources_of([self.object]), **kwargs)
 
 
-class RejectedInvitationListView(PublishedMixin, ListView):
+class RejectedInvitationListView(PublicListMixin, PublishedMixin, ListView):
     """Published invitations to talks that an organisation turned down, oldest first."""
 
     model = RejectedInvitation
@@ -282,7 +308,7 @@ class RejectedInvitationListView(PublishedMixin, ListView):
         return context
 
 
-class StatementListView(FilterView):
+class StatementListView(PublicListMixin, FilterView):
     """Published statements, newest first, filterable by organisation."""
 
     model = Statement

@@ -8,11 +8,18 @@ register = template.Library()
 
 
 @register.simple_tag
-def select_cache_key(field):
-    """What a filter's select (its options and the one chosen) depends on besides the language, for a
-    `{% cache %}` key: the form, the field, the value chosen and the content generation, since the
-    options (organisations) change only with content."""
-    return f"{type(field.form).__name__}:{field.html_name}:{field.value()}:{cache_generation()}"
+def field_cache_key(field):
+    """What a filter field's markup depends on besides the language, for a `{% cache %}` key, or "" where
+    it is not cached: a select (its options, and the one chosen from them) by its value and the content
+    generation, since the options (organisations) change only with content; any other field only while
+    it is empty, since a typed value is free text (a flood of distinct words must not fill the cache);
+    never a field in error."""
+    if field.errors:
+        return ""
+    value = field.value()
+    if field.widget_type != "select" and value not in (None, ""):
+        return ""
+    return f"{type(field.form).__name__}:{field.html_name}:{value}:{cache_generation()}"
 
 
 @register.inclusion_tag("includes/_filter_field.html")

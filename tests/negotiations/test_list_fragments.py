@@ -1,0 +1,208 @@
+"""The lists of meetings, agreements, statements and invitations keep each row, and each filter field
+left empty, in a `{% cache %}` fragment keyed on the language and the content generation, and count their
+unfiltered rows once per content generation; a meeting's page keeps its body so: any editorial write shows
+at once, a reader's typed filter is never served to another, a preview never reaches a reader, and no
+flood of typed values fills the cache."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from negotiations.models import RejectedInvitation
+from negotiations.views import (
+    AgreementListView,
+    MeetingListView,
+    RejectedInvitationListView,
+    StatementListView,
+)
+from peacetracker.roles import EDITORS
+from tests.factories import (
+    make_agreement,
+    make_meeting,
+    make_org,
+    make_participant,
+    make_person,
+    make_statement,
+)
+from tests.peacetracker.test_moderation import edit, login, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def text(client, url, params=None):
+    response = client.get(url, params or {})
+    assert response.status_code == 200
+    return response.text
+
+
+def make_invitation(org, **fields):
+    fields.setdefault("description", "Invited to talks")
+    fields.setdefault("status", "published")
+    return RejectedInvitation.objects.create(organisation=org, **fields)
+
+
+# list: (url, view, make one published row of it for an organisation, what the count line says of 3 and 4)
+LISTS = {
+    "meetings": ("/en/meetings/", MeetingListView, lambda org: make_meeting(org), "meetings found"),
+    "agreements": (
+        "/en/agreements/",
+        AgreementListView,
+        lambda org: make_agreement(parties=[org]),
+        "agreements.",
+    ),
+    "statements": ("/en/statements/", StatementListView, lambda org: make_statement(org), "statements found"),
+    "invitations": ("/en/invitations/", RejectedInvitationListView, make_invitation, "rejected invitations"),
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_an_unfiltered_list_is_counted_once_per_content_generation(client, name, monkeypatch):
+    url, view, make_row, counted = LISTS[name]
+    monkeypatch.setattr(view, "paginate_by", 2)  # full pages, so that the paginator has to count
+    org = make_org(acronym="KIO")
+    for _ in range(3):
+        make_row(org)
+    assert f"3 {counted}" in text(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        page = text(client, url)
+    assert f"3 {counted}" in page and "Page 1 of 2" in page
+    assert not [query for query in captured if query["sql"].upper().startswith("SELECT COUNT(")]
+
+    make_row(org)  # a write: a new content generation, a new count
+    assert f"4 {counted}" in text(client, url)
+
+
+def test_a_filtered_list_is_counted_as_filtered(client, monkeypatch):
+    monkeypatch.setattr(MeetingListView, "paginate_by", 2)
+    org = make_org(acronym="KIO")
+    for _ in range(3):
+        make_meeting(org, country="Thailand")
+    for _ in range(2):
+        make_meeting(org, country="China")
+    assert "5 meetings found" in text(client, "/en/meetings/")
+    assert "3 meetings found" in text(client, "/en/meetings/", {"country": "Thailand"})
+    assert "2 meetings found" in text(client, "/en/meetings/", {"country": "China"})
+    assert "5 meetings found" in text(client, "/en/meetings/", {"sort": "-date"})  # a sort is not a filter
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_listed_row_shows_an_edit_or_an_unpublishing_at_once(client, name):
+    url, _view, make_row, _counted = LISTS[name]
+    org = make_org(acronym="OLDNAME")
+    row = make_row(org)
+    assert "OLDNAME" in text(client, url)
+    assert text(client, url) == text(client, url)  # the rows' fragments are warm
+
+    org.acronym = "NEWNAME"
+    org.save()
+    page = text(client, url)
+    assert "NEWNAME" in page and "OLDNAME" not in page
+
+    row.status = "unpublished"
+    row.save()
+    assert "NEWNAME" not in text(client, url)
+
+
+def test_a_burmese_list_is_not_served_the_english_rows(client):
+    make_meeting(make_org(acronym="KIO"), format="formal")
+    english, burmese = text(client, "/en/meetings/"), text(client, "/my/meetings/")
+    assert 'data-label="Format">formal</td>' in english
+    assert "Format" not in burmese and ">formal</td>" not in burmese
+    assert text(client, "/en/meetings/") == english
+
+
+def test_a_row_kept_for_the_whole_list_is_not_served_to_a_list_of_one_organisation(client):
+    org = make_org(acronym="KIO", slug="kio")
+    make_meeting(org)
+    make_meeting(make_org(acronym="UWSA"))
+    whole = text(client, "/en/meetings/")
+    assert whole.count('<td data-label="Organisation">') == 2
+    filtered = text(client, "/en/meetings/", {"organisation": "kio"})
+    assert "1 meeting found" in filtered and 'data-label="Organisation"' not in filtered
+    assert text(client, "/en/meetings/") == whole
+
+
+def test_each_reader_sees_the_filter_values_they_typed_and_no_one_else_does(client):
+    make_meeting(make_org(acronym="KIO"), country="Thailand")
+    assert 'value="Alpha"' in text(client, "/en/meetings/", {"country": "Alpha"})
+    page = text(client, "/en/meetings/", {"country": "Beta"})
+    assert 'value="Beta"' in page and "Alpha" not in page
+    page = text(client, "/en/meetings/")
+    assert "Alpha" not in page and "Beta" not in page
+    page = text(client, "/en/meetings/", {"format": "formal"})
+    assert '<option value="formal" selected>' in page
+    assert '<option value="formal" selected>' not in text(client, "/en/meetings/")
+
+
+def test_a_forged_choice_is_an_error_on_its_page_only(client):
+    make_meeting(make_org(acronym="KIO"))
+    page = text(client, "/en/meetings/", {"format": "<b>nonsense</b>"})
+    assert "Select a valid choice" in page and "<b>nonsense</b>" not in page
+    assert "Select a valid choice" not in text(client, "/en/meetings/")
+
+
+def fragments_stored(client, url, requests):
+    """How many of the lists' row and filter-field fragments the requests stored."""
+    cache = caches["default"]
+    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
+        for params in requests:
+            assert client.get(url, params).status_code == 200
+    keys = {call.args[0] for call in stored.call_args_list}
+    prefixes = ("template.cache.filter-field", "template.cache.meeting-row")
+    return len({key for key in keys if key.startswith(prefixes)})
+
+
+def test_a_flood_of_typed_filter_values_stores_no_new_fragments(client):
+    make_meeting(make_org(acronym="KIO"), country="Thailand", place="Chiang Mai")
+    url = "/en/meetings/"
+    assert fragments_stored(client, url, [{}]) == 11 + 1  # every field, and the one row
+    flood = [
+        {"country": f"land {n}", "location": f"place {n}", "participant": f"name {n}", "q": f"word {n}"}
+        for n in range(20)
+    ]
+    flood += [{"format": f"forged {n}"} for n in range(20)]  # errors
+    flood += [{"year": str(n)} for n in range(20)]  # out of range: errors
+    assert fragments_stored(client, url, flood) == 0
+    # The same row found through any typed filter is the one already kept.
+    assert fragments_stored(client, url, [{"country": "Thailand"}, {"location": "Chiang"}]) == 0
+
+
+def test_a_meeting_page_shows_a_renamed_participant_and_an_unpublished_agreement_at_once(client):
+    org = make_org(acronym="KIO")
+    meeting = make_meeting(org, number=3)
+    person = make_person(name="U Old Name")
+    make_participant(meeting, person=person)
+    agreement = make_agreement(title="The Old Accord", parties=[org], meeting=meeting)
+    later = make_meeting(org, number=4, date=meeting.date.replace(year=2016))
+    url = meeting.get_absolute_url()
+    page = text(client, url)
+    assert "U Old Name" in page and "The Old Accord" in page and later.get_absolute_url() in page
+    with CaptureQueriesContext(connection) as warm:
+        assert text(client, url) == page
+    assert len(warm) <= 2  # the meeting and its citations; the body is kept
+
+    person.name = "U New Name"
+    person.save()
+    page = text(client, url)
+    assert "U New Name" in page and "U Old Name" not in page
+    agreement.status = "unpublished"
+    agreement.save()
+    later.status = "unpublished"
+    later.save()
+    page = text(client, url)
+    assert "The Old Accord" not in page and later.get_absolute_url() not in page
+
+
+def test_a_staff_preview_of_a_meeting_neither_reads_nor_writes_the_readers_body(client):
+    meeting = make_meeting(make_org(acronym="KIO"), details="Approved details.")
+    url = meeting.get_absolute_url()
+    editor = login(make_user("eddie", EDITORS))
+    edit(editor, meeting, details_en="Pending details.")
+    assert "Approved details." in text(client, url)  # the readers' body is now kept
+    preview = editor.get(url, {"version": "pending"}).text
+    assert "Pending details." in preview and "Approved details." not in preview
+    page = text(client, url)
+    assert "Approved details." in page and "Pending details." not in page
