@@ -29,6 +29,13 @@ class LatestStatementsFeed(Feed):
     feed_url = reverse_lazy("negotiations:statement-feed")
     author_name = "PeaceTracker"
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed generator writes the document in a few thousand pieces; joined into one, it is stored
+        # in the page cache, read back and sent as one piece rather than thousands.
+        response.content = response.content
+        return response
+
     def items(self):
         return latest_statements()[:FEED_LENGTH]
 
