@@ -39,16 +39,16 @@ JSON: `{"count": N, "columns": [...], "results": [{"<column>": value, …}, …]
 unescaped; `id` and `number` are numbers, and an empty `number`, `start_date` or `end_date` is null.
 """
 
-from itertools import islice
-
 from django.urls import reverse
+from modeltranslation.utils import build_localized_fieldname
+from modeltranslation.utils import get_language as reader_language
 
 from orgs.models import Organisation
 from peacetracker.exports import iso_partial_date
 from peacetracker.translation import shown_columns, shown_text
 
 from .models import MeetingParticipant
-from .selectors import meeting_values, public_participant_names
+from .selectors import meeting_values
 
 COLUMNS = (
     "id",
@@ -84,7 +84,7 @@ TRANSLATED = ("place", "region", "country", "details", "organisation__name")
 
 def meeting_row(meeting, url, participants, columns):
     """One meeting of `meeting_values(…, TRANSLATED)` as a dict of COLUMNS; `participants` are its
-    (side, public name) pairs in order, `columns` are `shown_columns(*TRANSLATED)`."""
+    [side, public name] pairs in order (as stored for reading), `columns` are `shown_columns(*TRANSLATED)`."""
     sides = {column: [] for column in SIDE_COLUMNS.values()}
     for side, name in participants:
         sides[SIDE_COLUMNS.get(side, "others")].append(name)
@@ -110,18 +110,17 @@ def meeting_row(meeting, url, participants, columns):
 
 
 def meeting_rows(meetings, absolute_url, chunk_size=2000):
-    """Rows for a queryset of meetings, read as plain values with their participants one chunk at a time
-    (one query each); `absolute_url` turns a path into the full public URL."""
+    """Rows for a queryset of meetings, read as plain values `chunk_size` at a time, with their
+    participants' names as stored for reading in the reader's language (`negotiations.reading`);
+    `absolute_url` turns a path into the full public URL."""
     placeholder = "987654321"
     # One URL worked out per export, not per row: reversing 5,000 times took half the export's time.
     url_pattern = absolute_url(reverse("negotiations:meeting-detail", kwargs={"pk": int(placeholder)}))
     columns = shown_columns(*TRANSLATED)
-    meetings = meeting_values(meetings, TRANSLATED).iterator(chunk_size=chunk_size)
-    while chunk := list(islice(meetings, chunk_size)):
-        names = public_participant_names([meeting["pk"] for meeting in chunk])
-        for meeting in chunk:
-            url = url_pattern.replace(placeholder, str(meeting["pk"]))
-            yield meeting_row(meeting, url, names.get(meeting["pk"], ()), columns)
+    names = build_localized_fieldname("participant_names", reader_language())
+    for meeting in meeting_values(meetings, TRANSLATED, names).iterator(chunk_size=chunk_size):
+        url = url_pattern.replace(placeholder, str(meeting["pk"]))
+        yield meeting_row(meeting, url, meeting[names], columns)
 
 
 def csv_row(row):

@@ -57,10 +57,17 @@ class Meeting(Dated, Content):
     delegates_others = models.PositiveSmallIntegerField(_("delegates: others"), null=True, blank=True)
     delegates_total = models.PositiveSmallIntegerField(_("delegates: total"), null=True, blank=True)
     delegates_text = models.CharField(_("delegates as published"), max_length=200, blank=True)
-    # The organisation's and government's participants as readers may see them, for the list; kept
+    # The organisation's and government's participants as readers may see them, for the list, and every
+    # participant as readers may see them ([side, name] pairs in side order), for the exports; kept
     # current by `negotiations.reading`, never edited.
     representatives_en = models.TextField(_("representatives (English)"), blank=True, editable=False)
     representatives_my = models.TextField(_("representatives (Burmese)"), blank=True, editable=False)
+    participant_names_en = models.JSONField(
+        _("participants as readers see them (English)"), default=list, blank=True, editable=False
+    )
+    participant_names_my = models.JSONField(
+        _("participants as readers see them (Burmese)"), default=list, blank=True, editable=False
+    )
 
     objects = UnderOrganisationQuerySet.as_manager()
 

@@ -1,11 +1,13 @@
-"""What the meetings list reads, stored on each meeting and kept current on every write it depends on.
+"""What the meetings list and exports read, stored on each meeting and kept current on every write it
+depends on.
 
-A meeting's representatives (its organisation's and the government's participants, as readers may see
-them) depend on its participant rows and on the people and bodies they name. The text is stored per
-language on the meeting (`representatives_<language>`) by `meeting_representatives_refresh`, which the
-saves and deletes of those rows call in their own transaction (`reading_connect`), and which bulk writes
-that send no signals (the synthetic data) or load fixtures (`load_seed`, `restore`) call once they are done
-(`manage.py rebuild_reading_data`).
+A meeting's participants as readers may see them (`public_participant_names`), and its representatives
+worked out from them (its organisation's and the government's side, as the list shows them), depend on
+its participant rows and on the people and bodies they name. Both are stored per language on the meeting
+(`participant_names_<language>`, `representatives_<language>`) by `meeting_representatives_refresh`,
+which the saves and deletes of those rows call in their own transaction (`reading_connect`), and which
+bulk writes that send no signals (the synthetic data) or load fixtures (`load_seed`, `restore`) call once
+they are done (`manage.py rebuild_reading_data`).
 """
 
 from django.conf import settings
@@ -16,27 +18,35 @@ from modeltranslation.utils import build_localized_fieldname
 from orgs.models import Organisation, Person
 
 from .models import Meeting, MeetingParticipant
-from .selectors import list_representatives
+from .selectors import public_participant_names, representatives_of
 
 BATCH = 500
 
 
-def representatives_fields():
-    return [build_localized_fieldname("representatives", language) for language, _name in settings.LANGUAGES]
+def stored_fields(language):
+    """The meeting's fields read in `language`: its representatives and its participants' names."""
+    return (
+        build_localized_fieldname("representatives", language),
+        build_localized_fieldname("participant_names", language),
+    )
 
 
 def meeting_representatives_refresh(meeting_ids, using=None):
-    """Store the representatives of these meetings, in every language: one query per language and batch,
-    and one bulk update. A meeting that no longer exists is skipped."""
+    """Store the participants' names and the representatives of these meetings, in every language: one
+    query per language and batch, and one bulk update. A meeting that no longer exists is skipped."""
     ids = sorted(set(meeting_ids))
-    fields = representatives_fields()
+    fields = [field for language, _name in settings.LANGUAGES for field in stored_fields(language)]
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         meetings = {pk: Meeting(pk=pk) for pk in batch}
-        for (language, _name), field in zip(settings.LANGUAGES, fields, strict=True):
+        for language, _name in settings.LANGUAGES:
+            representatives_field, names_field = stored_fields(language)
             with translation.override(language):
-                for pk, text in list_representatives(batch, using).items():
-                    setattr(meetings[pk], field, text)
+                names = public_participant_names(batch, using)
+                representatives = representatives_of(names, batch)
+            for pk, meeting in meetings.items():
+                setattr(meeting, representatives_field, representatives[pk])
+                setattr(meeting, names_field, [list(pair) for pair in names.get(pk, ())])
         Meeting.objects.db_manager(using).bulk_update(meetings.values(), fields)
 
 

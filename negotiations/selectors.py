@@ -27,13 +27,13 @@ REPRESENTING = (MeetingParticipant.Side.ORGANISATION, MeetingParticipant.Side.GO
 SIDES_SEPARATOR = " · "
 
 
-def meeting_values(meetings, translated):
+def meeting_values(meetings, translated, *stored):
     """Meetings as dicts of plain values, for the exports: their own columns, their organisation's slug
-    and acronym, and each `translated` field's columns ("organisation__name" for the organisation's) in
-    the reader's language and its fallbacks (read them with `shown_text`)."""
+    and acronym, each `translated` field's columns ("organisation__name" for the organisation's) in
+    the reader's language and its fallbacks (read them with `shown_text`), and the `stored` columns."""
     columns = (column for field_columns in shown_columns(*translated).values() for column in field_columns)
     # Each language's column is named, so modeltranslation need not rewrite the rows (`rewrite(False)`).
-    return meetings.rewrite(False).values(*MEETING_COLUMNS, *ORGANISATION_COLUMNS, *columns)
+    return meetings.rewrite(False).values(*MEETING_COLUMNS, *ORGANISATION_COLUMNS, *columns, *stored)
 
 
 def _participant_columns(participants):
@@ -121,10 +121,11 @@ def list_representatives(meeting_ids, using=None):
     participants as `public_participant_names` names them, each side's joined by "; " after the side's
     name ("Organisation side: …; … · Government side: …"), in the reader's language."""
     meeting_ids = list(meeting_ids)
-    return _representatives(public_participant_names(meeting_ids, using), meeting_ids)
+    return representatives_of(public_participant_names(meeting_ids, using), meeting_ids)
 
 
-def _representatives(names, meeting_ids):
+def representatives_of(names, meeting_ids):
+    """`list_representatives` from the names `public_participant_names` gave for these meetings."""
     labels = {side: capfirst(MeetingParticipant.Side(side).label) for side in REPRESENTING}
     representatives = {}
     for pk in meeting_ids:

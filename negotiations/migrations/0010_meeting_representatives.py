@@ -4,13 +4,8 @@ from django.db import migrations, models
 
 
 def representatives_fill(apps, schema_editor):
-    """Store the representatives of the meetings already there, as `manage.py rebuild_reading_data` does.
-
-    With the code of the day: the text is what the list showed, worked out from the participant rows.
-    """
-    from negotiations.reading import rebuild_all
-
-    rebuild_all()
+    """The representatives of the meetings already there are stored by 0012, with the participants' names
+    beside them (today's code stores both, and the names' fields do not exist yet here)."""
 
 
 class Migration(migrations.Migration):

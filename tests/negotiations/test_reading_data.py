@@ -1,8 +1,10 @@
-"""A meeting's stored representatives never drift from its participant rows and the records they name.
+"""A meeting's stored representatives and participants' names never drift from its participant rows and
+the records they name.
 
-After every kind of write the list depends on (participants added, changed and deleted; people and
-bodies renamed, approved, unpublished; merges applied and undone; a meeting reverted or deleted; the
-seed loaded; a rebuild), the text stored on every meeting, in each language, is what its rows give.
+After every kind of write the list and the exports depend on (participants added, changed and deleted;
+people and bodies renamed, approved, unpublished; merges applied and undone; a meeting reverted or
+deleted; the seed loaded; a rebuild), what is stored on every meeting, in each language, is what its rows
+give.
 """
 
 import pytest
@@ -11,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from negotiations.models import Meeting, MeetingParticipant
-from negotiations.selectors import list_representatives
+from negotiations.selectors import list_representatives, public_participant_names
 from orgs.merges import merge_propose, merge_split
 from orgs.models import Organisation
 from peacetracker.roles import EDITORS, MODERATORS
@@ -24,15 +26,21 @@ pytestmark = pytest.mark.django_db
 
 
 def drift():
-    """(meeting, language, stored, from the rows) for each meeting whose stored text is not its rows'."""
+    """(meeting, language, stored, from the rows) for each meeting whose stored representatives or
+    participants' names are not what its rows give."""
     ids = list(Meeting.objects.values_list("pk", flat=True))
     found = []
     for language in ("en", "my"):
         with translation.override(language):
             fresh = list_representatives(ids)
-        for pk, stored in Meeting.objects.values_list("pk", f"representatives_{language}"):
-            if stored != fresh[pk]:
-                found.append((pk, language, stored, fresh[pk]))
+            names = public_participant_names(ids)
+        columns = ("pk", f"representatives_{language}", f"participant_names_{language}")
+        for pk, representatives, participants in Meeting.objects.values_list(*columns):
+            if representatives != fresh[pk]:
+                found.append((pk, language, representatives, fresh[pk]))
+            rows = [list(pair) for pair in names.get(pk, ())]
+            if participants != rows:
+                found.append((pk, language, participants, rows))
     return found
 
 
