@@ -92,9 +92,12 @@ class ClashEventFilter(django_filters.FilterSet):
         fields = []
 
     def filter_organisation(self, queryset, name, value):
-        # By id, through the one organisation, so that each side is read from its own index.
-        chosen = Organisation.objects.public().filter(slug=value).values("pk")
-        return queryset.filter(Q(actor1_organisation__in=chosen) | Q(actor2_organisation__in=chosen))
+        # By the organisation's id, read first, so that the database compares each side with a value its
+        # indexes hold rather than with a subquery's result.
+        chosen = Organisation.objects.public().filter(slug=value).values_list("pk", flat=True).first()
+        if chosen is None:
+            return queryset.none()
+        return queryset.filter(Q(actor1_organisation=chosen) | Q(actor2_organisation=chosen))
 
 
 class OrganisationFilter(django_filters.FilterSet):
