@@ -138,3 +138,17 @@ def test_the_rebuild_command_restores_text_changed_behind_its_back(seed):
     assert drift() != []
     call_command("rebuild_reading_data", verbosity=0)
     assert drift() == []
+
+
+def test_readers_see_the_rebuilt_names_at_once_not_the_pages_cached_before(client, settings):
+    settings.PAGE_CACHE = True
+    meeting = make_meeting(number=1)
+    participant = make_participant(meeting, person=make_person(name="Gun Maw"))
+    assert "Gun Maw" in client.get("/en/meetings/").text  # the page and its rows are now cached
+    # Behind the services' back: no signals.
+    MeetingParticipant.objects.filter(pk=participant.pk).update(label="Gen. Gun Maw, Vice-Chair")
+    assert "Vice-Chair" not in client.get("/en/meetings/").text
+    call_command("rebuild_reading_data", verbosity=0)
+    assert "Gen. Gun Maw, Vice-Chair" in client.get("/en/meetings/").text
+    csv = b"".join(client.get("/en/meetings/export.csv").streaming_content).decode()
+    assert "Gen. Gun Maw, Vice-Chair" in csv

@@ -141,6 +141,16 @@ def test_a_restored_backup_and_the_seed_are_indexed(seed):
     assert found("KIA", "organisations")
 
 
+def test_readers_find_what_a_rebuild_indexed_at_once_not_the_pages_cached_before(client, settings):
+    settings.PAGE_CACHE = True
+    org = make_org(name="Ta'ang National Liberation Army", acronym="TNLA")
+    assert "TNLA" in client.get("/en/search/", {"q": "Ta'ang"}).text  # the page is now cached
+    Organisation.objects.filter(pk=org.pk).update(acronym="PSLF")  # behind the services' back: no signals
+    call_command("rebuild_search_index", verbosity=0)
+    page = client.get("/en/search/", {"q": "Ta'ang"}).text
+    assert "PSLF" in page and "TNLA" not in page
+
+
 def test_a_rebuild_writes_the_same_index_as_the_writes_did():
     org = make_org(name="Karen National Union", name_my="ကရင်အမျိုးသားအစည်းအရုံး")
     make_participant(make_meeting(org, place="Hpa-an"), person=make_person(name="Padoh Saw Tadoh Moo"))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from negotiations.reading import rebuild_all
+from peacetracker.cache import cache_generation_bump
 
 
 class Command(BaseCommand):
@@ -20,5 +21,7 @@ class Command(BaseCommand):
                 from orgs.reading import rebuild_all as orgs_rebuild_all
 
                 orgs_rebuild_all()
+        # Pages and fragments cached before showed what was stored before: retire them all.
+        cache_generation_bump()
         if options["verbosity"]:
             self.stdout.write("Reading data rebuilt.")

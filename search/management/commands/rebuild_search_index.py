@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from peacetracker.cache import cache_generation_bump
 from search.services import search_index_rebuild
 
 
@@ -14,6 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, database, **options):
         counts = search_index_rebuild(using=database)
+        # Search pages cached before showed the index as it was: retire them all.
+        cache_generation_bump()
         if options["verbosity"] >= 1:
             for kind, count in counts.items():
                 self.stdout.write(f"{kind}: {count:,}")
