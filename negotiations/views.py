@@ -360,7 +360,8 @@ class StatementListView(PublicListMixin, FilterView):
 
 
 class HomeView(TemplateView):
-    """What is new: the latest published meetings, statements and organisations."""
+    """What is new: the latest published meetings, statements and organisations. The querysets are read
+    only when the template renders them: with its fragment cached, the page reads none."""
 
     template_name = "home.html"
 

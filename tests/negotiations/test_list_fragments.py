@@ -4,6 +4,7 @@ unfiltered rows once per content generation; a meeting's page keeps its body so:
 at once, a reader's typed filter is never served to another, a preview never reaches a reader, and no
 flood of typed values fills the cache."""
 
+import datetime
 from unittest import mock
 
 import pytest
@@ -206,3 +207,18 @@ def test_a_staff_preview_of_a_meeting_neither_reads_nor_writes_the_readers_body(
     assert "Pending details." in preview and "Approved details." not in preview
     page = text(client, url)
     assert "Approved details." in page and "Pending details." not in page
+
+
+def test_the_home_page_shows_a_new_or_unpublished_meeting_at_once(client):
+    org = make_org(acronym="KIO")
+    make_meeting(org, place="Myitkyina")
+    assert "Myitkyina" in text(client, "/en/")
+    with CaptureQueriesContext(connection) as warm:
+        assert "Myitkyina" in text(client, "/en/")
+    assert len(warm) == 0  # the latest items are kept until the next editorial write
+    later = make_meeting(org, place="Laiza", date=datetime.date(2016, 5, 1))
+    assert "Laiza" in text(client, "/en/")
+    later.status = "unpublished"
+    later.save()
+    assert "Laiza" not in text(client, "/en/")
+    assert "Myitkyina" in text(client, "/my/")

@@ -4,6 +4,7 @@ however many rows it shows: what it lists is read with its relations, never row 
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -75,3 +76,20 @@ def test_a_page_reads_the_same_few_queries_for_few_rows_as_for_many(client, page
     many = queries(client, path.format(**ids))
     assert many == few
     assert many <= most
+
+
+def cold_queries(client, path):
+    """The queries of a request after an editorial write has retired every fragment and kept list."""
+    caches["default"].clear()
+    return queries(client, path)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_rendered_from_cold_reads_the_same_few_queries_for_few_rows_as_for_many(client, page):
+    org, government = make_org(acronym="KIO"), make_org(name="Government")
+    ids = add_rows(2, org, government)
+    path, most = PAGES[page]
+    few = cold_queries(client, path.format(**ids))
+    ids = add_rows(8, org, government)
+    many = cold_queries(client, path.format(**ids))
+    assert many == few <= most, (few, many)
