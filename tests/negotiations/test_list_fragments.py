@@ -5,10 +5,8 @@ at once, a reader's typed filter is never served to another, a preview never rea
 flood of typed values fills the cache."""
 
 import datetime
-from unittest import mock
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -28,6 +26,7 @@ from tests.factories import (
     make_person,
     make_statement,
 )
+from tests.orgs.test_fragment_cache import fragments_stored as orgs_fragments_stored
 from tests.peacetracker.test_moderation import edit, login, make_user
 
 pytestmark = pytest.mark.django_db
@@ -147,13 +146,7 @@ def test_a_forged_choice_is_an_error_on_its_page_only(client):
 
 def fragments_stored(client, url, requests):
     """How many of the lists' row and filter-field fragments the requests stored."""
-    cache = caches["default"]
-    with mock.patch.object(cache, "set", wraps=cache.set) as stored:
-        for params in requests:
-            assert client.get(url, params).status_code == 200
-    keys = {call.args[0] for call in stored.call_args_list}
-    prefixes = ("template.cache.filter-field", "template.cache.meeting-row")
-    return len({key for key in keys if key.startswith(prefixes)})
+    return orgs_fragments_stored(client, url, requests, names=("filter-field", "meeting-row"))
 
 
 def test_a_flood_of_typed_filter_values_stores_no_new_fragments(client):

@@ -180,14 +180,16 @@ def test_warm_fragments_spare_the_clashes_pages_queries(client, org):
 # ----- no flood of query strings fills the cache
 
 
-def fragments_stored(client, url, requests):
-    """How many of the organisation pages' fragments the requests stored."""
+def fragments_stored(client, url, requests, names=("orgs-",)):
+    """How many fragments whose `{% cache %}` name starts with one of `names` (by default, the
+    organisation pages') the requests stored."""
     cache = caches["default"]
     with mock.patch.object(cache, "set", wraps=cache.set) as stored:
         for params in requests:
             assert client.get(url, params).status_code == 200
     keys = {call.args[0] for call in stored.call_args_list}
-    return len({key for key in keys if key.startswith("template.cache.orgs-")})
+    prefixes = tuple(f"template.cache.{name}" for name in names)
+    return len({key for key in keys if key.startswith(prefixes)})
 
 
 def test_a_flood_of_distinct_query_strings_stores_no_new_fragments(client, org):
