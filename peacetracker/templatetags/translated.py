@@ -89,9 +89,11 @@ class EnglishNoticeNode(template.Node):
         html = self.nodelist.render(context)
         if FALLBACK_MARK not in html or reader_language() == settings.MODELTRANSLATION_DEFAULT_LANGUAGE:
             return html
-        notice = get_template("includes/_english_notice.html").render()
         heading, end, rest = html.partition("</h1>")
-        return mark_safe(f"{heading}{end}{notice}{rest}" if end else f"{notice}{html}")
+        before, after = (heading + end, rest) if end else ("", html)
+        # Both parts are pieces of the output just rendered, so already escaped.
+        placed = {"before": mark_safe(before), "after": mark_safe(after)}
+        return get_template("includes/_english_notice_placed.html").render(placed)
 
 
 @register.tag
