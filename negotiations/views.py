@@ -37,22 +37,6 @@ AGREEMENTS_PER_PAGE = 50
 INVITATIONS_PER_PAGE = 50
 STATEMENTS_PER_PAGE = 50
 LARGEST_OFFSET = 2**63 - 1
-# What a row of the meetings list shows: the meeting's columns in every language, and its organisation's.
-LIST_COLUMNS = (
-    "number",
-    "date",
-    "end_date",
-    "date_precision",
-    "date_text",
-    "format",
-    "outcome",
-    *translated_columns("place", "region", "country", "location_text"),
-    "representatives_en",
-    "representatives_my",
-    "organisation__slug",
-    "organisation__acronym",
-    *translated_columns("organisation__name"),
-)
 DATED_COLUMNS = ("date", "end_date", "date_precision", "date_text")
 # How a list names an organisation and links to it.
 ORGANISATION_SHOWN = ("slug", "acronym", "status", *translated_columns("name"))
@@ -63,7 +47,16 @@ def related_columns(relation, columns):
     return [f"{relation}__{column}" for column in columns]
 
 
-# What a row of each list shows, for `only()`: the rest of each row is never read.
+# What a row of each list shows, for `only()`: the rest of each row is never read. A meeting's in every
+# language, with its organisation's.
+MEETING_LIST_COLUMNS = (
+    "number",
+    *DATED_COLUMNS,
+    "format",
+    "outcome",
+    *translated_columns("place", "region", "country", "location_text", "representatives"),
+    *related_columns("organisation", ("slug", "acronym", *translated_columns("name"))),
+)
 AGREEMENT_LIST_COLUMNS = (
     *DATED_COLUMNS,
     "kind",
@@ -192,7 +185,7 @@ class MeetingListView(PublicListMixin, PublicMeetingsMixin, FilterView):
     template_name = "negotiations/meeting_list.html"
 
     def paginate_queryset(self, queryset, page_size):
-        meetings = with_stable_order(queryset).select_related("organisation").only(*LIST_COLUMNS)
+        meetings = with_stable_order(queryset).select_related("organisation").only(*MEETING_LIST_COLUMNS)
         return super().paginate_queryset(meetings, page_size)
 
 
