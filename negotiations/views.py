@@ -143,9 +143,18 @@ class PageFirstPaginator(Paginator):
 class PublicListMixin:
     """A public list's pages: each page read before it is counted (`PageFirstPaginator`), and the
     unfiltered list counted once per content generation, not on every request (a COUNT of every public
-    row is a scan of the table)."""
+    row is a scan of the table).
+
+    A page is read as its rows' ids (`page_obj.object_list`); the rows themselves, with what a row shows
+    (`shown_rows`), are read only when the template renders them. The template keeps the rendered rows
+    in a `{% cache %}` fragment keyed on those ids, so a page whose rows were rendered before, under any
+    filter that finds the same rows, reads nothing but the ids."""
 
     paginator_class = PageFirstPaginator
+
+    def shown_rows(self, queryset):
+        """`queryset` with the columns and related rows a row of the list shows."""
+        return queryset
 
     def is_filtered(self):
         """Whether the reader set a filter (a sort order is not one); a filter in error counts as set."""
@@ -163,6 +172,18 @@ class PublicListMixin:
             key = f"public-count:{self.model._meta.label_lower}"
             paginator.count = generation_cached(key, queryset.count)
         return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, ids, is_paginated = super().paginate_queryset(
+            queryset.values_list("pk", flat=True), page_size
+        )
+        page.object_list = ids = list(ids)
+
+        def rows():
+            by_id = {row.pk: row for row in self.shown_rows(queryset.filter(pk__in=ids))}
+            return [by_id[pk] for pk in ids if pk in by_id]
+
+        return paginator, page, SimpleLazyObject(rows), is_paginated
 
 
 class PublicMeetingsMixin(PublishedMixin):
@@ -185,8 +206,10 @@ class MeetingListView(PublicListMixin, PublicMeetingsMixin, FilterView):
     template_name = "negotiations/meeting_list.html"
 
     def paginate_queryset(self, queryset, page_size):
-        meetings = with_stable_order(queryset).select_related("organisation").only(*MEETING_LIST_COLUMNS)
-        return super().paginate_queryset(meetings, page_size)
+        return super().paginate_queryset(with_stable_order(queryset), page_size)
+
+    def shown_rows(self, queryset):
+        return queryset.select_related("organisation").only(*MEETING_LIST_COLUMNS)
 
 
 class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, View):
@@ -275,6 +298,9 @@ class AgreementListView(PublicListMixin, PublishedMixin, FilterView):
     template_name = "negotiations/agreement_list.html"
 
     def get_queryset(self):
+        return super().get_queryset().order_by(F("date").asc(nulls_last=True), "pk")
+
+    def shown_rows(self, queryset):
         point_count = Coalesce(
             Subquery(
                 AgreementPoint.objects.filter(agreement=OuterRef("pk"))
@@ -286,15 +312,12 @@ class AgreementListView(PublicListMixin, PublishedMixin, FilterView):
             0,
         )
         return (
-            super()
-            .get_queryset()
-            .select_related("meeting__organisation")
+            queryset.select_related("meeting__organisation")
             .only(*AGREEMENT_LIST_COLUMNS)
             .prefetch_related(published_parties_prefetch(ORGANISATION_SHOWN))
             # Counted by subquery for the page's rows only: a join and GROUP BY counted every
             # agreement's points before sorting, 140 ms with 3,000 agreements.
             .annotate(listed_points=point_count)
-            .order_by(F("date").asc(nulls_last=True), "pk")
         )
 
 
@@ -323,18 +346,19 @@ class RejectedInvitationListView(PublicListMixin, PublishedMixin, ListView):
     context_object_name = "invitations"
 
     def get_queryset(self):
+        return super().get_queryset().order_by(F("date").asc(nulls_last=True), "pk")
+
+    def shown_rows(self, queryset):
         return (
-            super()
-            .get_queryset()
-            .select_related("organisation", "invited_by")
+            queryset.select_related("organisation", "invited_by")
             .only(*INVITATION_LIST_COLUMNS)
             .prefetch_related(published_citations_prefetch())
-            .order_by(F("date").asc(nulls_last=True), "pk")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sources"] = sources_of(context["invitations"])
+        invitations = context["invitations"]
+        context["sources"] = SimpleLazyObject(lambda: sources_of(invitations))
         return context
 
 
@@ -347,9 +371,10 @@ class StatementListView(PublicListMixin, FilterView):
     template_name = "negotiations/statement_list.html"
 
     def get_queryset(self):
-        return (
-            latest_statements().only(*STATEMENT_LIST_COLUMNS).prefetch_related(published_citations_prefetch())
-        )
+        return latest_statements()
+
+    def shown_rows(self, queryset):
+        return queryset.only(*STATEMENT_LIST_COLUMNS).prefetch_related(published_citations_prefetch())
 
 
 class HomeView(TemplateView):

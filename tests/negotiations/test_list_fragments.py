@@ -1,8 +1,8 @@
-"""The lists of meetings, agreements, statements and invitations keep each row, and each filter field
-left empty, in a `{% cache %}` fragment keyed on the language and the content generation, and count their
-unfiltered rows once per content generation; a meeting's page keeps its body so: any editorial write shows
-at once, a reader's typed filter is never served to another, a preview never reaches a reader, and no
-flood of typed values fills the cache."""
+"""The lists of meetings, agreements, statements and invitations keep each page's rows, keyed on their
+ids, and each filter field left empty, in a `{% cache %}` fragment keyed on the language and the content
+generation, and count their unfiltered rows once per content generation; a meeting's page keeps its body
+so: any editorial write shows at once, a reader's typed filter is never served to another, a preview never
+reaches a reader, and no flood of typed values that find nothing fills the cache."""
 
 import datetime
 
@@ -125,6 +125,38 @@ def test_a_row_kept_for_the_whole_list_is_not_served_to_a_list_of_one_organisati
     assert text(client, "/en/meetings/") == whole
 
 
+# How each list marks a row, by its id.
+ROW_MARKS = {
+    "meetings": 'href="/en/meetings/{pk}/"',
+    "agreements": 'id="agreement-{pk}"',
+    "statements": 'id="statement-{pk}"',
+    "invitations": 'id="invitation-{pk}"',
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_another_page_of_the_list_is_not_served_the_rows_kept_for_the_first(client, name, monkeypatch):
+    url, view, make_row, _counted = LISTS[name]
+    monkeypatch.setattr(view, "paginate_by", 2)
+    org = make_org(acronym="KIO")
+    ids = [make_row(org).pk for _ in range(3)]
+    first, second = text(client, url), text(client, url, {"page": 2})
+    row = ROW_MARKS[name]
+    shown = [[row.format(pk=pk) in page for pk in ids] for page in (first, second)]
+    assert sorted(shown[0]) == [False, True, True] and sorted(shown[1]) == [False, False, True]
+    assert [a or b for a, b in zip(*shown, strict=True)] == [True, True, True]
+
+
+def test_the_same_meetings_sorted_the_other_way_are_shown_in_that_order(client):
+    org = make_org(acronym="KIO")
+    for year in (2011, 2012, 2013):
+        make_meeting(org, place=f"Town{year}", date=datetime.date(year, 5, 1))
+    oldest_first = text(client, "/en/meetings/")
+    newest_first = text(client, "/en/meetings/", {"sort": "-date"})
+    assert oldest_first.index("Town2011") < oldest_first.index("Town2013")
+    assert newest_first.index("Town2013") < newest_first.index("Town2011")
+
+
 def test_each_reader_sees_the_filter_values_they_typed_and_no_one_else_does(client):
     make_meeting(make_org(acronym="KIO"), country="Thailand")
     assert 'value="Alpha"' in text(client, "/en/meetings/", {"country": "Alpha"})
@@ -146,13 +178,13 @@ def test_a_forged_choice_is_an_error_on_its_page_only(client):
 
 def fragments_stored(client, url, requests):
     """How many of the lists' row and filter-field fragments the requests stored."""
-    return orgs_fragments_stored(client, url, requests, names=("filter-field", "meeting-row"))
+    return orgs_fragments_stored(client, url, requests, names=("filter-field", "meeting-rows"))
 
 
 def test_a_flood_of_typed_filter_values_stores_no_new_fragments(client):
     make_meeting(make_org(acronym="KIO"), country="Thailand", place="Chiang Mai")
     url = "/en/meetings/"
-    assert fragments_stored(client, url, [{}]) == 11 + 1  # every field, and the one row
+    assert fragments_stored(client, url, [{}]) == 11 + 1  # every field, and the page of one row
     flood = [
         {"country": f"land {n}", "location": f"place {n}", "participant": f"name {n}", "q": f"word {n}"}
         for n in range(20)
@@ -160,7 +192,7 @@ def test_a_flood_of_typed_filter_values_stores_no_new_fragments(client):
     flood += [{"format": f"forged {n}"} for n in range(20)]  # errors
     flood += [{"year": str(n)} for n in range(20)]  # out of range: errors
     assert fragments_stored(client, url, flood) == 0
-    # The same row found through any typed filter is the one already kept.
+    # The same row found through any typed filter is the page already kept.
     assert fragments_stored(client, url, [{"country": "Thailand"}, {"location": "Chiang"}]) == 0
 
 
