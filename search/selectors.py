@@ -119,11 +119,22 @@ def _counted_ranked(terms, ids, using):
     return sorted(ids, key=lambda pk: (-scores.get(pk, 0), pk))
 
 
-def _orm_matching(terms, low, high, using, count):
-    entries = SearchEntry.objects.using(using).filter(pk__gte=low, pk__lt=high)
-    for term in terms:
-        entries = entries.filter(document__contains=term)
-    return list(entries.order_by("pk").values_list("pk", flat=True)[:count])
+def _orm_matching(terms, ranges, using, count):
+    """{(low, high): ids} of the entries in each range whose document holds every term, in id order, up to
+    `count` per range (all with None): one query, a UNION ALL of one SELECT per range."""
+    selects = []
+    for low, high in ranges:
+        entries = SearchEntry.objects.using(using).filter(pk__gte=low, pk__lt=high)
+        for term in terms:
+            entries = entries.filter(document__contains=term)
+        selects.append(entries.order_by("pk").values_list("pk", flat=True)[:count])
+    found = {bounds: [] for bounds in ranges}
+    if not selects:
+        return found
+    for pk in selects[0].union(*selects[1:], all=True):
+        bounds = next(bounds for bounds in ranges if bounds[0] <= pk < bounds[1])
+        found[bounds].append(pk)
+    return found
 
 
 def _orm_ranked(phrase, ids, using):
@@ -161,19 +172,23 @@ def search_matching_ids(query, kinds=None, year=None, using="default"):
     long_terms = [term for term in terms if len(term) >= SHORTEST_TERM]
     if not long_terms:
         return {}
-    found = {}
-    for kind in kinds or Kind.values:
-        low, high = kind_range(kind, year)
-        # An entry's id ends in its item's id (see `entry_id`).
-        found[kind] = [pk % DAY_SPAN for pk in _matching(terms, long_terms, low, high, using, None)]
-    return found
+    kinds = kinds or Kind.values
+    ranges = {kind: kind_range(kind, year) for kind in kinds}
+    matching = _matching(terms, long_terms, list(ranges.values()), using, None)
+    # An entry's id ends in its item's id (see `entry_id`).
+    return {kind: [pk % DAY_SPAN for pk in matching[ranges[kind]]] for kind in kinds}
 
 
-def _matching(terms, long_terms, low, high, using, count):
+def _matching(terms, long_terms, ranges, using, count):
+    """{(low, high): ids} of the entries matching every term in each id range, up to `count` per range."""
     if connections[using].vendor != "sqlite":
-        return _orm_matching(terms, low, high, using, count)
+        return _orm_matching(terms, ranges, using, count)
     short_terms = [term for term in terms if term not in long_terms]
-    return _sqlite_matching(long_terms, short_terms, low, high, using, -1 if count is None else count)
+    limit = -1 if count is None else count
+    return {
+        (low, high): _sqlite_matching(long_terms, short_terms, low, high, using, limit)
+        for low, high in ranges
+    }
 
 
 def search_run(query, kinds=None, year=None, limit=5, offset=0, count_limit=COUNT_LIMIT, using="default"):
@@ -194,10 +209,14 @@ def search_run(query, kinds=None, year=None, limit=5, offset=0, count_limit=COUN
     named = set(_named(phrase, using))
     prefixed = [] if long_terms else _named(phrase, using, prefix=True)
     shown, counts, more = {}, {}, set()
-    for kind in kinds or Kind.values:
-        low, high = kind_range(kind, year)
+    kinds = kinds or Kind.values
+    ranges = {kind: kind_range(kind, year) for kind in kinds}
+    if long_terms:
+        matching = _matching(terms, long_terms, list(ranges.values()), using, count_limit + 1)
+    for kind in kinds:
+        low, high = ranges[kind]
         if long_terms:
-            ids = _matching(terms, long_terms, low, high, using, count_limit + 1)
+            ids = matching[low, high]
         elif kind in NAME_KINDS:
             ids = [pk for pk in prefixed if low <= pk < high]
         else:
