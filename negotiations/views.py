@@ -21,11 +21,10 @@ from django_filters.views import FilterMixin, FilterView
 
 from orgs.models import Organisation
 from orgs.selectors import organisations_in_burmese_order
-from peacetracker.cache import generation_cached
 from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
 from peacetracker.translation import as_shown, translated_columns
-from peacetracker.views import PreviewMixin, PublishedMixin
+from peacetracker.views import CountedOnceMixin, PreviewMixin, PublishedMixin
 
 from . import exports
 from .filters import AgreementFilter, MeetingFilter, StatementFilter
@@ -140,10 +139,9 @@ class PageFirstPaginator(Paginator):
         return super().page(number)
 
 
-class PublicListMixin:
+class PublicListMixin(CountedOnceMixin):
     """A public list's pages: each page read before it is counted (`PageFirstPaginator`), and the
-    unfiltered list counted once per content generation, not on every request (a COUNT of every public
-    row is a scan of the table).
+    unfiltered list counted once per content generation (`CountedOnceMixin`).
 
     A page is read as its rows' ids (`page_obj.object_list`); the rows themselves, with what a row shows
     (`shown_rows`), are read only when the template renders them. The template keeps the rendered rows
@@ -155,23 +153,6 @@ class PublicListMixin:
     def shown_rows(self, queryset):
         """`queryset` with the columns and related rows a row of the list shows."""
         return queryset
-
-    def is_filtered(self):
-        """Whether the reader set a filter (a sort order is not one); a filter in error counts as set."""
-        filterset = getattr(self, "filterset", None)
-        if filterset is None or not filterset.is_bound:
-            return False
-        form = filterset.form
-        return not form.is_valid() or any(
-            value for name, value in form.cleaned_data.items() if name != "sort"
-        )
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
-        if not self.is_filtered():
-            key = f"public-count:{self.model._meta.label_lower}"
-            paginator.count = generation_cached(key, queryset.count)
-        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, ids, is_paginated = super().paginate_queryset(

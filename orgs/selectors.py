@@ -30,6 +30,14 @@ def figure_counts_by_organisation(figures):
     )
 
 
+def figure_tally():
+    """`figure_counts_by_organisation` of every published figure, for the unfiltered clashes page: counted
+    once per content generation, as `event_year_tally` counts the events."""
+    return generation_cached(
+        "clash-figure-counts", lambda: figure_counts_by_organisation(published_figures())
+    )
+
+
 def visible_events():
     """The events readers may see, with their organisations."""
     return ClashEvent.objects.public().select_related("actor1_organisation", "actor2_organisation")
@@ -66,11 +74,11 @@ def _organisation_choices(content_model, field):
     return in_reader_order(choices, lambda choice: choice[1])
 
 
-def organisations_in_burmese_order(queryset, by_acronym=False):
+def organisations_in_burmese_order(queryset, by_acronym=False, first=()):
     """`queryset` (of organisations) ordered by the names Burmese pages show, in Burmese order (ICU's "my"
-    collation; with `by_acronym`, the acronym where there is one, as lists of parties show them); on
-    English pages, as it is. The order of every published organisation is read once per content
-    generation."""
+    collation; with `by_acronym`, the acronym where there is one, as lists of parties show them), after
+    the fields `first` (the directory: by kind first); on English pages, as it is. The order of every
+    published organisation is read once per content generation."""
     if not burmese_page():
         return queryset
     order = generation_cached(f"organisations-burmese-order:{by_acronym}", lambda: _burmese_order(by_acronym))
@@ -79,7 +87,7 @@ def organisations_in_burmese_order(queryset, by_acronym=False):
         default=Value(len(order)),
         output_field=IntegerField(),
     )
-    return queryset.order_by(position, "pk")
+    return queryset.order_by(*first, position, "pk")
 
 
 def _burmese_order(by_acronym):

@@ -16,8 +16,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from peacetracker.exports import csv_response, filter_errors_response
 from peacetracker.selectors import published_citations_prefetch, sources_of
-from peacetracker.text import burmese_page, burmese_sort_key
-from peacetracker.views import PreviewMixin, PublishedMixin
+from peacetracker.views import CountedOnceMixin, PreviewMixin, PublishedMixin
 
 from . import exports
 from .charts import clash_figure_charts, event_year_chart
@@ -28,7 +27,9 @@ from .selectors import (
     event_counts_by_year,
     event_year_tally,
     figure_counts_by_organisation,
+    figure_tally,
     organisation_choices,
+    organisations_in_burmese_order,
     published_figures,
     visible_events,
 )
@@ -46,7 +47,7 @@ def usable(*filtersets):
     return all(not filterset.is_bound or filterset.is_valid() for filterset in filtersets)
 
 
-class OrganisationListView(PublishedMixin, FilterView):
+class OrganisationListView(CountedOnceMixin, PublishedMixin, FilterView):
     """The directory: published organisations by kind, filterable."""
 
     model = Organisation
@@ -68,11 +69,9 @@ class OrganisationListView(PublishedMixin, FilterView):
         )
 
     def paginate_queryset(self, queryset, page_size):
-        # Burmese pages: by kind, then in Burmese order of the names shown (ICU's "my" collation), which
-        # the databases cannot all sort by; the directory is a few dozen rows.
-        if burmese_page():
-            queryset = sorted(queryset, key=lambda org: (org.kind, burmese_sort_key(org.name)))
-        return super().paginate_queryset(queryset, page_size)
+        # Burmese pages: by kind, then in Burmese order of the names shown (ICU's "my" collation, which the
+        # databases cannot all sort by; the order is read once per content generation).
+        return super().paginate_queryset(organisations_in_burmese_order(queryset, first=("kind",)), page_size)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -89,7 +88,7 @@ class OrganisationListView(PublishedMixin, FilterView):
             return None
         alliance = cleaned.get("alliance")
         kind, status = cleaned.get("kind") or "", cleaned.get("nca_status") or ""
-        return f"{kind}:{status}:{alliance.slug if alliance else ''}:{page.number if page else 1}"
+        return f"{kind}:{status}:{alliance.slug if alliance else ''}:{page.number if page is not None else 1}"
 
 
 class MergedRedirectMixin:
@@ -291,7 +290,10 @@ class ClashListView(FilterView):
     def get_context_data(self, **kwargs):
         event_filter = ClashEventFilter(self.request.GET or None, queryset=visible_events())
         valid = usable(self.filterset, event_filter)
-        figure_counts = figure_counts_by_organisation(self.object_list) if valid else []
+        figure_counts = []
+        if valid:
+            unfiltered = not any(getattr(self.filterset.form, "cleaned_data", {}).values())
+            figure_counts = figure_tally() if unfiltered else figure_counts_by_organisation(self.object_list)
         organisations_page = Paginator(figure_counts, self.organisations_per_page).get_page(
             self.request.GET.get("figures_page")
         )

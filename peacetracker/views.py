@@ -1,9 +1,12 @@
 """The health check and the mixins every public view shares."""
 
+from functools import partial
+
 from django.db import connection
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 
+from .cache import generation_cached
 from .models import Revision
 from .revisions import assign_fields
 from .services import pending_revision_for
@@ -14,6 +17,30 @@ class PublishedMixin:
 
     def get_queryset(self):
         return super().get_queryset().public()
+
+
+class CountedOnceMixin:
+    """A public list whose unfiltered rows are counted once per content generation, not on every request
+    (a COUNT of every public row is a scan of the table)."""
+
+    def is_filtered(self):
+        """Whether the reader set a filter (a sort order is not one); a filter in error counts as set."""
+        filterset = getattr(self, "filterset", None)
+        if filterset is None or not filterset.is_bound:
+            return False
+        form = filterset.form
+        return not form.is_valid() or any(
+            value for name, value in form.cleaned_data.items() if name != "sort"
+        )
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if not self.is_filtered():
+            key = f"public-count:{self.model._meta.label_lower}"
+            # A list already read (sorted in Python) is counted by its length.
+            counted = partial(len, queryset) if isinstance(queryset, list) else queryset.count
+            paginator.count = generation_cached(key, counted)
+        return paginator
 
 
 class PreviewMixin(PublishedMixin):
