@@ -25,6 +25,7 @@ MISSING_SAMPLE = 20
 PARSED = ["event_id_cnty", "event_date", "year", "time_precision", "iso", "latitude", "longitude"]
 PARSED += ["geo_precision", "fatalities", "timestamp"]
 TEXT_COLUMNS = [c for c in ACLED_COLUMNS if c not in PARSED]
+STORED_TEXT = set(TEXT_COLUMNS)
 MATCHED = ["actor1_organisation_id", "actor2_organisation_id", "import_hash"]
 # The order of the values the engine builds for one event, and of the columns it writes them to.
 EVENT_FIELDS = PARSED + TEXT_COLUMNS + MATCHED
@@ -70,6 +71,8 @@ class EventImport:
             values = self.check(line, getter(cells))
             if values is not None:
                 self.pending.append((line, values))
+                if report.row_zawgyi and self.stager is not None:
+                    self.stager.zawgyi[line] = report.row_zawgyi
                 if len(self.pending) >= CHUNK:
                     self.flush()
             rows_since_progress += 1
@@ -221,8 +224,10 @@ class EventImport:
             kind, existing = self.classify(values)
             if kind != "unchanged":
                 changed.append((line, existing, values))
-        if self.stager is not None and self.report.ok:
-            self.stager.stage(changed)
+        if self.stager is not None:
+            if self.report.ok:
+                self.stager.stage(changed)
+            self.stager.zawgyi.clear()
 
 
 def quote(name):
@@ -267,24 +272,38 @@ class EventStager:
 
     def __init__(self, batch):
         self.batch = batch
+        # The cells converted from Zawgyi of the rows read since the last stage, (column, as typed) by line.
+        self.zawgyi = {}
         self.resume_after = StagedEvent.objects.filter(batch=batch).aggregate(last=Max("line"))["last"] or 0
         meta = StagedEvent._meta
-        names = ["batch", "line", "existing_id", "existing_hash", *EVENT_FIELDS]
+        names = ["batch", "line", "existing_id", "existing_hash", *EVENT_FIELDS, "history_note"]
         columns = ", ".join(quote(meta.get_field(name).column) for name in names)
         marks = ", ".join(["%s"] * len(names))
         self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
 
     def stage(self, changed):
         """Stage rows of (line, the (pk, fingerprint) they update or None, values)."""
-        batch_pk = self.batch.pk
+        batch_pk, zawgyi = self.batch.pk, self.zawgyi
         rows = [
-            (batch_pk, line, *(existing or (None, "")), *values)
+            (
+                batch_pk,
+                line,
+                *(existing or (None, "")),
+                *values,
+                self.history_note(zawgyi[line]) if line in zawgyi else None,
+            )
             for line, existing, values in changed
             if line > self.resume_after
         ]
         if rows:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.executemany(self.sql, rows)
+
+    def history_note(self, converted):
+        """The reason for the history row of an event with cells converted from Zawgyi, or None (the batch's)
+        when none of them is a column the event stores."""
+        stored = [(column, typed) for column, typed in converted if column in STORED_TEXT]
+        return self.batch.zawgyi_change_reason(stored) if stored else None
 
 
 def staged_events_publish(batch, report, user_id):
@@ -356,6 +375,16 @@ def staged_events_publish(batch, report, user_id):
                     [batch.pk],
                 )
             history_copy(ClashEvent, updated, [batch.pk], "~", reason, user_id)
+        if report.zawgyi:
+            # Only events with cells converted from Zawgyi have a reason of their own, naming what was typed.
+            history = quote(ClashEvent.history.model._meta.db_table)
+            note, changed_reason = quote("history_note"), quote("history_change_reason")
+            cursor.execute(
+                f"UPDATE {history} SET {changed_reason} = s.{note} FROM {staged} AS s "
+                f"WHERE s.{quote('batch_id')} = %s AND s.{note} IS NOT NULL "
+                f"AND {history}.{event_id} = s.{event_id} AND {history}.{changed_reason} = %s",
+                [batch.pk, reason],
+            )
 
 
 def indexed_event_fields():

@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from orgs.models import ClashEvent
+from peacetracker.text import zawgyi_note
 
 
 class ImportBatch(models.Model):
@@ -84,6 +86,18 @@ class ImportBatch(models.Model):
     def change_reason(self):
         """The reason written on every history row this batch makes, by which a rollback finds them."""
         return f"Import batch {self.pk}"
+
+    def zawgyi_change_reason(self, converted):
+        """The reason on the history row of an item with text converted from Zawgyi, pairs of (column, as
+        typed) in `converted`: `change_reason`, then the columns and what was typed."""
+        return zawgyi_note(converted, before=f"{self.change_reason}.")
+
+    @property
+    def history_written(self):
+        """The condition on the history rows this batch wrote, those with a Zawgyi note included."""
+        return Q(history_change_reason=self.change_reason) | Q(
+            history_change_reason__startswith=f"{self.change_reason}. "
+        )
 
 
 class ImportUpload(models.Model):
@@ -187,6 +201,9 @@ class StagedEvent(models.Model):
     actor1_organisation_id = event_column("actor1_organisation")
     actor2_organisation_id = event_column("actor2_organisation")
     import_hash = event_column("import_hash")
+    history_note = models.CharField(
+        max_length=100, null=True, blank=True, help_text="The reason on its history row, if not the batch's."
+    )
 
     class Meta:
         ordering = ["batch", "line"]

@@ -60,6 +60,8 @@ class Report:
     relink_allowed: bool = True
     zawgyi: Counter = field(default_factory=Counter)
     zawgyi_sample: list = field(default_factory=list)
+    # (column, cell as typed) of each cell of the record read last that was converted from Zawgyi.
+    row_zawgyi: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def ok(self):
@@ -88,11 +90,13 @@ class Report:
         return list(self.zawgyi.items())
 
     def zawgyi_convert(self, line, header, cells):
-        """`cells` with Zawgyi converted to Unicode and every text NFC; counts the conversions per column and
-        keeps the first few cells as typed."""
+        """`cells` with Zawgyi converted to Unicode and every text NFC; counts the conversions per column,
+        keeps the first few cells as typed, and the record's own in `row_zawgyi` for its history."""
+        self.row_zawgyi = []
         for index, cell in enumerate(cells):
             text, converted = text_from_zawgyi(cell)
             if converted:
+                self.row_zawgyi.append((header[index], cell))
                 self.zawgyi[header[index]] += 1
                 if len(self.zawgyi_sample) < ZAWGYI_SAMPLE:
                     self.zawgyi_sample.append([line, header[index], original_excerpt(cell)])

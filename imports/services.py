@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from orgs.models import ClashEvent, ClashFigure
@@ -388,7 +388,7 @@ def import_batch_rollback(batch, user):
 
 
 def _batch_history(model, batch):
-    return model.history.model.objects.filter(history_change_reason=batch.change_reason)
+    return model.history.model.objects.filter(batch.history_written)
 
 
 def _changed_since(model, batch):
@@ -398,15 +398,16 @@ def _changed_since(model, batch):
     if first is None:
         return 0
     undone = ImportBatch.objects.filter(pk__gt=batch.pk, state=ImportBatch.State.ROLLED_BACK)
-    ignored = [batch.change_reason]
-    for pk in undone.values_list("pk", flat=True):
-        ignored += [f"Import batch {pk}", f"Rollback of import batch {pk}"]
+    ignored = batch.history_written
+    for undone_batch in undone.only("pk"):
+        rollback = Q(history_change_reason=f"Rollback of import batch {undone_batch.pk}")
+        ignored |= undone_batch.history_written | rollback
     touched = list(rows.values_list("id", flat=True).distinct())
     later = 0
     for part in engine.chunks(touched):
         later += (
             model.history.model.objects.filter(id__in=part, history_id__gt=first)
-            .exclude(history_change_reason__in=ignored)
+            .exclude(ignored)
             .exclude(history_change_reason__startswith="Before import batch")
             .values("id")
             .distinct()

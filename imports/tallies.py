@@ -50,6 +50,7 @@ class TallyImport:
             row = {name: cells[header.index(name)] if name in header else "" for name in TALLY_COLUMNS}
             values = self.check(line, row)
             if values is not None:
+                values["zawgyi"] = report.row_zawgyi
                 rows.append(values)
         if self.progress:
             self.progress(report.rows)
@@ -151,9 +152,16 @@ class TallyImport:
         self.report.updated += 1
         return figure
 
+    def change_reason(self, values, columns=TALLY_COLUMNS):
+        """The reason on the history of what a row writes: the batch's, and what was typed in Zawgyi in those
+        of its `columns` that were converted."""
+        typed = [(name, text) for name, text in values["zawgyi"] if name in columns]
+        return self.batch.zawgyi_change_reason(typed) if typed else self.batch.change_reason
+
     def save(self, values, figure):
         if figure is False:
             return
+        reason = self.change_reason(values)
         if figure is None:
             figure = ClashFigure(organisation_id=values["organisation_id"], kind=ClashFigure.Kind.CLASHES)
         for name in ("opponent_id", "opponent_text", "year", "count", "as_of", "claimed_by_id"):
@@ -166,17 +174,15 @@ class TallyImport:
             # A published figure stays as readers know it: the import proposes a revision, which a
             # moderator approves like an editor's change.
             children = {"citations": [*figure.citations.all(), *self.new_citations(values, figure)]}
-            services.revision_propose(
-                figure, self.user, children, note=self.batch.change_reason[:100], permission_checked=True
-            )
+            services.revision_propose(figure, self.user, children, note=reason, permission_checked=True)
             return
         # Imported tallies are moderated content like any other: they wait for a moderator's approval.
         figure.status = ClashFigure.Status.IN_REVIEW
-        figure._change_reason = self.batch.change_reason
+        figure._change_reason = reason
         figure._history_user = self.user
         figure.save()
         for citation in self.new_citations(values, figure):
-            citation._change_reason = self.batch.change_reason
+            citation._change_reason = reason
             citation._history_user = self.user
             citation.save()
 
@@ -189,7 +195,7 @@ class TallyImport:
             if source is None:
                 source = Source(title=source_text, url=source_text if is_link else "")
                 source.status = Source.Status.IN_REVIEW
-                source._change_reason = self.batch.change_reason
+                source._change_reason = self.change_reason(values, ["source"])
                 source._history_user = self.user
                 source.save()
             link = {

@@ -22,7 +22,7 @@ from . import revisions, services
 from .admin_review import ReviewViewsMixin
 from .models import ModerationEvent, Revision
 from .roles import moderated_owners
-from .text import control_character_error, original_excerpt, text_from_zawgyi
+from .text import control_character_error, text_from_zawgyi, zawgyi_note
 
 Action = ModerationEvent.Action
 
@@ -280,8 +280,7 @@ class ModeratedAdmin(ReviewViewsMixin, SimpleHistoryAdmin):
             return note
         fields = ", ".join(label for label, _original in converted)
         self.message_user(request, _("Converted from Zawgyi to Unicode: %(fields)s.") % {"fields": fields})
-        typed = "; ".join(f"{label}: {original}" for label, original in converted)
-        return original_excerpt(" ".join(filter(None, [note, _("From Zawgyi, typed %s") % typed])), 100)
+        return zawgyi_note(converted, before=note)
 
     def proposed_children(self, obj, formsets):
         """The child rows as the inline forms propose them: kept, changed and added; deleted ones left out."""

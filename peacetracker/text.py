@@ -69,6 +69,8 @@ MYANMAR = re.compile("[\u1000-\u109f]")
 # otherwise the text renders the same but neither compares nor searches equal.
 MEDIALS = re.compile("[\u103b-\u103e]{2,}")
 VOWELS_BEFORE_MEDIALS = re.compile("([\u1000-\u102a\u103f\u104e])([\u102b-\u1035]+)([\u103b-\u103e]+)")
+# What simple-history's history_change_reason holds.
+HISTORY_NOTE_LENGTH = 100
 _local = threading.local()
 
 
@@ -122,6 +124,23 @@ def text_from_zawgyi(value):
 def original_excerpt(value, limit=60):
     """The start of a text as typed, to name in a history note."""
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def zawgyi_note(converted, before=""):
+    """The history note of a version whose text was converted from Zawgyi: `before` (an editor's note, an
+    import batch), then each converted field of `converted` (pairs of field and text as typed) with the start
+    of what was typed, within the characters a history note holds."""
+    converted = [(name, " ".join(typed.split())) for name, typed in converted]
+    fixed = " ".join(filter(None, [before, _("From Zawgyi, typed %s") % ""]))
+    room = HISTORY_NOTE_LENGTH - len(fixed) - sum(len(name) + 4 for name, _typed in converted) + 2
+    # Every field is named; each text gets an even share of the room left, and a short one leaves the rest.
+    parts = []
+    for index, (name, typed) in enumerate(converted):
+        excerpt = original_excerpt(typed, max(1, room // (len(converted) - index)))
+        room -= len(excerpt)
+        parts.append(f"{name}: {excerpt}")
+    note = " ".join(filter(None, [before, _("From Zawgyi, typed %s") % "; ".join(parts)]))
+    return original_excerpt(note, HISTORY_NOTE_LENGTH)
 
 
 @functools.cache

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from peacetracker.models import Source
 
-from .restore import conversions_reported, fixture_text_converted
+from .restore import conversions_recorded, conversions_reported, fixture_text_converted
 
 SEED_FIXTURES = ["seed_kio.json"]
 SEED_SOURCE_PK = 1
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         conversions_reported(self.stdout, conversions)
         # Fixtures load without signals; give every seed row its first version in the history.
         call_command("populate_history", auto=True, verbosity=0)
+        conversions_recorded(conversions)
         call_command("rebuild_search_index", verbosity=0)
         call_command("rebuild_reading_data", verbosity=0)
         self.stdout.write(self.style.SUCCESS("Loaded the seed profile."))

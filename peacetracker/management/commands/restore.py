@@ -5,6 +5,7 @@ import gzip
 import json
 import lzma
 import tempfile
+from collections import defaultdict
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -15,10 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, router, transaction
+from simple_history.utils import get_history_manager_for_model
 
 from peacetracker.cache import cache_generation_bump
 from peacetracker.roles import DATA_OFFICERS, EDITORS, MODERATORS
-from peacetracker.text import original_excerpt, text_from_zawgyi
+from peacetracker.text import original_excerpt, text_from_zawgyi, zawgyi_note
 
 # What `migrate` itself writes (besides its own record of migrations, which is no model): the content
 # types, the permissions, and the editorial groups with their permissions (`peacetracker.roles`).
@@ -55,16 +57,16 @@ def tables_with_rows(using=DEFAULT_DB_ALIAS):
 
 
 def row_text_converted(row, conversions):
-    """A serialized row with its text fields converted from Zawgyi and NFC; appends (model, pk, field, start
-    of the text as typed) to `conversions` for each conversion. Versions in the history are left as they
-    were typed: they are the record of what was stored."""
+    """A serialized row with its text fields converted from Zawgyi and NFC; appends (model, pk, field, text
+    as typed) to `conversions` for each conversion. Versions in the history are left as they were typed:
+    they are the record of what was stored."""
     if row.get("model", "").partition(".")[2].startswith("historical"):
         return row
     for name, value in row.get("fields", {}).items():
         if isinstance(value, str):
             text, converted = text_from_zawgyi(value)
             if converted:
-                conversions.append((row["model"], row.get("pk", ""), name, original_excerpt(value)))
+                conversions.append((row["model"], row.get("pk", ""), name, value))
             row["fields"][name] = text
     return row
 
@@ -95,7 +97,22 @@ def conversions_reported(stdout, conversions):
     if conversions:
         stdout.write(f"Converted from Zawgyi to Unicode ({len(conversions)} texts):")
     for model, pk, name, typed in conversions:
-        stdout.write(f"  {model} {pk} {name}, as typed: {typed}")
+        stdout.write(f"  {model} {pk} {name}, as typed: {original_excerpt(typed)}")
+
+
+def conversions_recorded(conversions, using=DEFAULT_DB_ALIAS):
+    """Gives each converted row of a model with a history a new version, as loaded, whose note names the
+    fields converted from Zawgyi and what was typed (`loaddata` writes no version of its own)."""
+    converted = defaultdict(lambda: defaultdict(list))
+    for label, pk, name, typed in conversions:
+        model = apps.get_model(label)
+        if pk != "" and hasattr(model._meta, "simple_history_manager_attribute"):
+            converted[model][model._meta.pk.to_python(pk)].append((name, typed))
+    for model, rows in converted.items():
+        loaded = model._base_manager.using(using).in_bulk(list(rows))
+        for pk, obj in loaded.items():
+            obj._change_reason = zawgyi_note(rows[pk])
+        get_history_manager_for_model(model).bulk_history_create(list(loaded.values()), update=True)
 
 
 class Command(BaseCommand):
@@ -126,6 +143,7 @@ class Command(BaseCommand):
         conversions = []
         with fixture_text_converted(path, conversions) as converted, transaction.atomic(using=database):
             call_command("loaddata", converted, database=database, verbosity=0)
+            conversions_recorded(conversions, database)
             # Rows load without signals: the search index (derived, not backed up) is written from them.
             call_command("rebuild_search_index", database=database, verbosity=0)
             # What pages read from other rows is stored afresh rather than trusted from the file.
