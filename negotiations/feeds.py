@@ -1,18 +1,25 @@
 """The Atom feed of the latest published statements."""
 
 import datetime
+import hashlib
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from orgs.context_processors import fragment_generation
+from peacetracker.cache import page_cache
 from peacetracker.dates import DatePrecision
 
 from .views import latest_statements
 
 FEED_LENGTH = 50
+FEED_KEPT = 3600  # seconds, as the fragments
+KEPT_HEADERS = ("Content-Type", "Last-Modified")
 
 
 class LatestStatementsFeed(Feed):
@@ -30,11 +37,22 @@ class LatestStatementsFeed(Feed):
     author_name = "PeaceTracker"
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        # The feed generator writes the document in a few thousand pieces; joined into one, it is stored
-        # in the page cache, read back and sent as one piece rather than thousands.
-        response.content = response.content
-        return response
+        """The feed, kept like a list's page of rows: keyed on the ids of its entries (read on every
+        request), the content generation, the language and the address it is served at (its links are
+        absolute)."""
+        ids = list(self.items().values_list("pk", flat=True))
+        served = [fragment_generation(), get_language(), request.get_host(), request.is_secure(), ids]
+        key = "statement-feed:" + hashlib.md5(repr(served).encode()).hexdigest()
+        cache = page_cache()
+        kept = cache.get(key)
+        if kept is None:
+            response = super().__call__(request, *args, **kwargs)
+            # The feed generator writes the document in a few thousand pieces, joined here into one.
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            kept = (response.content, headers)
+            cache.set(key, kept, FEED_KEPT)
+        content, headers = kept
+        return HttpResponse(content, headers=headers)
 
     def items(self):
         return latest_statements()[:FEED_LENGTH]

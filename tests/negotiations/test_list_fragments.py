@@ -247,3 +247,25 @@ def test_the_home_page_shows_a_new_or_unpublished_meeting_at_once(client):
     later.save()
     assert "Laiza" not in text(client, "/en/")
     assert "Myitkyina" in text(client, "/my/")
+
+
+def test_the_kept_feed_shows_a_change_at_once_and_links_to_the_address_it_was_asked_at(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example"]
+    org = make_org(acronym="KIO")
+    first = make_statement(org, title="First words")
+    url = "/en/statements/feed/"
+    response = client.get(url)
+    feed = response.text
+    assert "First words" in feed and "http://testserver/en/statements/" in feed
+    assert response["Content-Type"].startswith("application/atom+xml") and response["Last-Modified"]
+    assert client.get(url).text == feed  # kept
+
+    mirror = client.get(url, HTTP_HOST="mirror.example").text
+    assert "http://mirror.example/en/statements/" in mirror and "testserver" not in mirror
+
+    make_statement(org, title="Second words")
+    assert "Second words" in client.get(url).text
+    first.status = "unpublished"
+    first.save()
+    assert "First words" not in client.get(url).text
+    assert 'xml:lang="my"' in client.get("/my/statements/feed/").text  # not the English one kept

@@ -32,7 +32,7 @@ PAGES = {
     "agreements": ("/en/agreements/", 1, 5),
     "agreement": ("/en/agreements/{agreement}/", 4, 4),
     "statements": ("/en/statements/", 1, 5),
-    "feed": ("/en/statements/feed/", 1, 1),
+    "feed": ("/en/statements/feed/", 1, 2),
     "invitations": ("/en/invitations/", 1, 4),
 }
 
