@@ -30,12 +30,17 @@ def figure_counts_by_organisation(figures):
     )
 
 
-def figure_tally():
-    """`figure_counts_by_organisation` of every published figure, for the unfiltered clashes page: counted
-    once per content generation, as `event_year_tally` counts the events."""
-    return generation_cached(
-        "clash-figure-counts", lambda: figure_counts_by_organisation(published_figures())
-    )
+def chosen_key(cleaned, names):
+    """The values a filter chose for `names`, as part of a cache key."""
+    return ":".join("" if cleaned.get(name) is None else str(cleaned.get(name)) for name in names)
+
+
+def figure_tally(figures, cleaned):
+    """`figure_counts_by_organisation(figures)`, `figures` being the published figures filtered by the
+    values in `cleaned`, chosen from lists and a year (a bounded set of keys; never a claimant typed in):
+    counted once per content generation and choice, as `event_year_tally` counts the events."""
+    key = "clash-figure-counts:" + chosen_key(cleaned, ("organisation", "year", "kind"))
+    return generation_cached(key, lambda: figure_counts_by_organisation(figures))
 
 
 def visible_events():
@@ -48,10 +53,12 @@ def event_counts_by_year(events):
     return dict(events.order_by().values_list("year").annotate(Count("pk")))
 
 
-def event_year_tally():
-    """{year: number of events readers may see}, for the unfiltered clashes page: counted once per content
-    generation (imports and publishing start a new one) rather than over every event on every request."""
-    return generation_cached("clash-event-years", lambda: event_counts_by_year(ClashEvent.objects.public()))
+def event_year_tally(events, cleaned):
+    """`event_counts_by_year(events)`, `events` being the events readers may see filtered by the values in
+    `cleaned` (an organisation, a year, an event type): counted once per content generation and choice
+    (imports and publishing start a new generation) rather than over the events on every request."""
+    key = "clash-event-years:" + chosen_key(cleaned, ("organisation", "year", "event_type"))
+    return generation_cached(key, lambda: event_counts_by_year(events))
 
 
 def organisation_choices(content_model=None, field="organisation"):

@@ -24,7 +24,6 @@ from .filters import ClashEventFilter, ClashFigureFilter, OrganisationFilter
 from .merges import merge_redirect_target
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation, Person, Role, Team, TeamMember
 from .selectors import (
-    event_counts_by_year,
     event_year_tally,
     figure_counts_by_organisation,
     figure_tally,
@@ -292,8 +291,12 @@ class ClashListView(FilterView):
         valid = usable(self.filterset, event_filter)
         figure_counts = []
         if valid:
-            unfiltered = not any(getattr(self.filterset.form, "cleaned_data", {}).values())
-            figure_counts = figure_tally() if unfiltered else figure_counts_by_organisation(self.object_list)
+            cleaned = getattr(self.filterset.form, "cleaned_data", {})
+            figure_counts = (
+                figure_counts_by_organisation(self.object_list)
+                if cleaned.get("claimed_by")  # typed: never a key
+                else figure_tally(self.object_list, cleaned)
+            )
         organisations_page = Paginator(figure_counts, self.organisations_per_page).get_page(
             self.request.GET.get("figures_page")
         )
@@ -314,8 +317,7 @@ class ClashListView(FilterView):
         events = event_filter.qs if valid else ClashEvent.objects.none()
         per_year = {}
         if valid:
-            unfiltered = not any(getattr(event_filter.form, "cleaned_data", {}).values())
-            per_year = event_year_tally() if unfiltered else event_counts_by_year(events)
+            per_year = event_year_tally(events, getattr(event_filter.form, "cleaned_data", {}))
         events_page = CountedPaginator(events, self.events_per_page, count=sum(per_year.values())).get_page(
             self.request.GET.get("page")
         )
