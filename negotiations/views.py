@@ -1,5 +1,7 @@
 """Public pages for meetings, agreements, rejected invitations and statements, and the home page."""
 
+import contextlib
+
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import (
@@ -14,7 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.http import JsonResponse
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django.views.generic.list import MultipleObjectMixin
 from django_filters.views import FilterMixin, FilterView
@@ -139,6 +141,35 @@ class PageFirstPaginator(Paginator):
         return super().page(number)
 
 
+class TextMatchPaginator(PageFirstPaginator):
+    """For a list filtered by text typed in (the meetings' `q`), which no index serves: counts up to
+    `limit` matches and says whether there are more (`more`), as search does. Counting every match of a
+    common word read every row of the table (29 ms on SQLite, 84 ms on PostgreSQL at 20,000 meetings);
+    the first thousand are a few pages' reading. Pages past the limit (a whole number of pages) are not
+    offered, and asked for, are past the last."""
+
+    limit = 1000
+
+    def page(self, number):
+        with contextlib.suppress(TypeError, ValueError):
+            if (int(number) - 1) * self.per_page >= self.limit:
+                raise EmptyPage(self.error_messages["no_results"])
+        return super().page(number)
+
+    @cached_property
+    def counted(self):
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.counted, self.limit)
+
+    @property
+    def more(self):
+        """Whether more rows match than are counted (never, when a short page gave the count)."""
+        return "counted" in self.__dict__ and self.counted > self.limit
+
+
 class PublicListMixin(CountedOnceMixin):
     """A public list's pages: each page read before it is counted (`PageFirstPaginator`), and the
     unfiltered list counted once per content generation (`CountedOnceMixin`).
@@ -191,6 +222,15 @@ class MeetingListView(PublicListMixin, PublicMeetingsMixin, FilterView):
 
     def shown_rows(self, queryset):
         return queryset.select_related("organisation").only(*MEETING_LIST_COLUMNS)
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        if getattr(self.filterset.form, "cleaned_data", {}).get("q"):
+            return TextMatchPaginator(
+                queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, **kwargs
+            )
+        return super().get_paginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, **kwargs
+        )
 
 
 class MeetingExportView(PublicMeetingsMixin, FilterMixin, MultipleObjectMixin, View):

@@ -16,6 +16,7 @@ from negotiations.views import (
     MeetingListView,
     RejectedInvitationListView,
     StatementListView,
+    TextMatchPaginator,
 )
 from peacetracker.roles import EDITORS
 from tests.factories import (
@@ -167,6 +168,29 @@ def test_each_reader_sees_the_filter_values_they_typed_and_no_one_else_does(clie
     page = text(client, "/en/meetings/", {"format": "formal"})
     assert '<option value="formal" selected>' in page
     assert '<option value="formal" selected>' not in text(client, "/en/meetings/")
+
+
+def test_a_text_search_of_the_meetings_counts_up_to_a_limit_and_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr(MeetingListView, "paginate_by", 2)
+    monkeypatch.setattr(TextMatchPaginator, "limit", 4)  # two pages
+    org = make_org(acronym="KIO")
+    for n in range(5):
+        day = datetime.date(2015, 1, 1 + n)
+        make_meeting(org, details=f"Ceasefire talks {n}", place=f"Town{n}", date=day)
+    make_meeting(org, details="Other business")
+    page = text(client, "/en/meetings/", {"q": "ceasefire"})
+    assert "More than 4 meetings found; the first 4 are shown." in page
+    assert "Page 1 of 2" in page and "Download every meeting found (all pages):" in page
+    second = text(client, "/en/meetings/", {"q": "ceasefire", "page": 2})
+    assert "Town3" in second and "Town4" not in second and "Page 2 of 2" in second
+    assert client.get("/en/meetings/", {"q": "ceasefire", "page": 3}).status_code == 404
+    # The download holds every match, past the limit too.
+    export = client.get("/en/meetings/export.csv", {"q": "ceasefire"})
+    assert b"".join(export.streaming_content).decode().count("Ceasefire talks") == 5
+
+    # Up to the limit, the count is exact; other filters are counted in full.
+    assert "1 meeting found." in text(client, "/en/meetings/", {"q": "talks 2"})
+    assert "6 meetings found." in text(client, "/en/meetings/", {"country": "Testland"})
 
 
 def test_a_forged_choice_is_an_error_on_its_page_only(client):
