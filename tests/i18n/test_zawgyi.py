@@ -212,7 +212,9 @@ def test_restore_stores_zawgyi_in_a_backup_as_unicode_and_reports_it(tmp_path, c
     assert f"orgs.organisation {kio.pk} summary_my, as typed: {KACHIN_STATE_ZAWGYI}" in output
 
 
-def test_the_seed_loader_stores_zawgyi_in_a_fixture_as_unicode_and_reports_it(settings, tmp_path, capsys):
+def seed_with_zawgyi_headquarters(settings, tmp_path):
+    """The seed fixture, copied to `tmp_path` with the KIO's Burmese headquarters typed in Zawgyi, made the
+    one `load_seed` reads; the KIO's row."""
     rows = json.loads((Path(settings.FIXTURE_DIRS[0]) / "seed_kio.json").read_text(encoding="utf-8"))
     kio = next(
         row for row in rows if row["model"] == "orgs.organisation" and row["fields"]["slug"] == "kio-kia"
@@ -220,6 +222,11 @@ def test_the_seed_loader_stores_zawgyi_in_a_fixture_as_unicode_and_reports_it(se
     kio["fields"]["headquarters_my"] = MYANMAR_ZAWGYI
     (tmp_path / "seed_kio.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     settings.FIXTURE_DIRS = [tmp_path]
+    return kio
+
+
+def test_the_seed_loader_stores_zawgyi_in_a_fixture_as_unicode_and_reports_it(settings, tmp_path, capsys):
+    kio = seed_with_zawgyi_headquarters(settings, tmp_path)
 
     call_command("load_seed")
 

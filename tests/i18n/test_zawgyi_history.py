@@ -1,9 +1,6 @@
 """What was typed in Zawgyi is kept in the history of the item it was converted for: the clash import, the
 seed loader and restore each write a version whose note names the converted fields and what was typed."""
 
-import json
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -20,8 +17,10 @@ from tests.i18n.test_zawgyi import (
     MYANMAR_UNICODE,
     MYANMAR_ZAWGYI,
     UNICODE_PARAGRAPH,
+    seed_with_zawgyi_headquarters,
 )
 from tests.imports.admin_steps import confirm, upload, user_in
+from tests.imports.conftest import upload_storage  # noqa: F401 (autouse: each test's uploads apart)
 from tests.imports.files import acled_file, acled_row, tallies_file
 
 pytestmark = pytest.mark.django_db
@@ -32,18 +31,6 @@ def orgs():
     make_org(name="Kachin Independence Army", acronym="KIA", slug="kia-test")
     military = make_org(name="Tatmadaw", slug="tatmadaw-test", kind="government")
     military.aliases.create(name="Military Forces of Myanmar")
-
-
-@pytest.fixture(autouse=True)
-def upload_storage(settings, tmp_path):
-    """The uploads of each test in a folder of its own, which goes with it."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "imports": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "uploads")},
-        },
-    }
 
 
 def run(data, fmt="acled"):
@@ -161,13 +148,7 @@ def test_restore_gives_an_item_with_zawgyi_a_version_naming_what_was_typed(tmp_p
 
 
 def test_the_seed_loader_gives_an_item_with_zawgyi_a_version_naming_what_was_typed(settings, tmp_path):
-    rows = json.loads((Path(settings.FIXTURE_DIRS[0]) / "seed_kio.json").read_text(encoding="utf-8"))
-    kio = next(
-        row for row in rows if row["model"] == "orgs.organisation" and row["fields"]["slug"] == "kio-kia"
-    )
-    kio["fields"]["headquarters_my"] = MYANMAR_ZAWGYI
-    (tmp_path / "seed_kio.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    settings.FIXTURE_DIRS = [tmp_path]
+    seed_with_zawgyi_headquarters(settings, tmp_path)
 
     call_command("load_seed")
 
