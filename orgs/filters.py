@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from peacetracker.translation import any_language, as_shown
 
 from .models import AllianceMembership, ClashEvent, ClashFigure, Organisation
-from .selectors import organisation_choices, organisations_in_burmese_order
+from .selectors import organisation_choices, organisations_in_burmese_order, published_organisation_ids
 
 # ACLED's event types (ACLED codebook); `event_type` holds one of these.
 ACLED_EVENT_TYPES = [
@@ -92,9 +92,9 @@ class ClashEventFilter(django_filters.FilterSet):
         fields = []
 
     def filter_organisation(self, queryset, name, value):
-        # By the organisation's id, read first, so that the database compares each side with a value its
-        # indexes hold rather than with a subquery's result.
-        chosen = Organisation.objects.public().filter(slug=value).values_list("pk", flat=True).first()
+        # By the organisation's id (kept per content generation), so that the database compares each side
+        # with a value its indexes hold rather than with a subquery's result.
+        chosen = published_organisation_ids().get(value)
         if chosen is None:
             return queryset.none()
         return queryset.filter(Q(actor1_organisation=chosen) | Q(actor2_organisation=chosen))

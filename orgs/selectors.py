@@ -61,6 +61,13 @@ def event_year_tally(events, cleaned):
     return generation_cached(key, lambda: event_counts_by_year(events))
 
 
+def published_organisation_ids():
+    """{slug: id} of the published organisations, read once per content generation."""
+    return generation_cached(
+        "organisation-ids", lambda: dict(Organisation.objects.public().values_list("slug", "pk"))
+    )
+
+
 def organisation_choices(content_model=None, field="organisation"):
     """(slug, "Name (ACRONYM)") of published organisations, in the order of the names shown in the reader's
     language: a filter's organisation choices. With `content_model` (meetings, statements), only those
