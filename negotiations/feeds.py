@@ -1,9 +1,9 @@
 """The Atom feed of the latest published statements."""
 
 import datetime
-import hashlib
 
 from django.contrib.syndication.views import Feed
+from django.core.cache.utils import make_template_fragment_key
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
@@ -42,7 +42,7 @@ class LatestStatementsFeed(Feed):
         absolute)."""
         ids = list(self.items().values_list("pk", flat=True))
         served = [fragment_generation(), get_language(), request.get_host(), request.is_secure(), ids]
-        key = "statement-feed:" + hashlib.md5(repr(served).encode()).hexdigest()
+        key = make_template_fragment_key("statement-feed", served)
         cache = page_cache()
         kept = cache.get(key)
         if kept is None:

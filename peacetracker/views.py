@@ -1,7 +1,5 @@
 """The health check and the mixins every public view shares."""
 
-from functools import partial
-
 from django.db import connection
 from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
@@ -37,9 +35,7 @@ class CountedOnceMixin:
         paginator = super().get_paginator(queryset, *args, **kwargs)
         if not self.is_filtered():
             key = f"public-count:{self.model._meta.label_lower}"
-            # A list already read (sorted in Python) is counted by its length.
-            counted = partial(len, queryset) if isinstance(queryset, list) else queryset.count
-            paginator.count = generation_cached(key, counted)
+            paginator.count = generation_cached(key, queryset.count)
         return paginator
 
 

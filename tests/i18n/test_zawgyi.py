@@ -193,14 +193,21 @@ def test_zawgyi_cells_of_a_clash_file_are_stored_as_unicode_and_counted_per_colu
     assert "<tr><td>notes</td><td>2</td></tr>" in batch_page
 
 
-@pytest.mark.django_db(transaction=True)
-def test_restore_stores_zawgyi_in_a_backup_as_unicode_and_reports_it(tmp_path, capsys):
-    # Written straight to the database, as an older version of the site would have stored it.
+def backed_up_with_zawgyi_and_emptied(tmp_path):
+    """A backup of two organisations, one Burmese summary typed in Zawgyi and one in Unicode, written
+    straight to the database as an older version of the site would have stored them; the database is
+    emptied after it. The backup's path."""
     make_org(name="Kachin Independence Organisation", slug="kio", summary_my=KACHIN_STATE_ZAWGYI)
     make_org(name="Arakan Army", slug="aa", summary_my=UNICODE_PARAGRAPH)
     backup = tmp_path / "backup.json.gz"
     call_command("backup", str(backup), verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
+    return backup
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_stores_zawgyi_in_a_backup_as_unicode_and_reports_it(tmp_path, capsys):
+    backup = backed_up_with_zawgyi_and_emptied(tmp_path)
 
     call_command("restore", str(backup), verbosity=0)
 

@@ -17,6 +17,7 @@ from tests.i18n.test_zawgyi import (
     MYANMAR_UNICODE,
     MYANMAR_ZAWGYI,
     UNICODE_PARAGRAPH,
+    backed_up_with_zawgyi_and_emptied,
     seed_with_zawgyi_headquarters,
 )
 from tests.imports.admin_steps import confirm, upload, user_in
@@ -130,11 +131,7 @@ def test_an_imported_tally_keeps_its_zawgyi_cells_as_typed_in_its_history(orgs):
 
 @pytest.mark.django_db(transaction=True)
 def test_restore_gives_an_item_with_zawgyi_a_version_naming_what_was_typed(tmp_path):
-    make_org(name="Kachin Independence Organisation", slug="kio", summary_my=KACHIN_STATE_ZAWGYI)
-    make_org(name="Arakan Army", slug="aa", summary_my=UNICODE_PARAGRAPH)
-    backup = tmp_path / "backup.json.gz"
-    call_command("backup", str(backup), verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    backup = backed_up_with_zawgyi_and_emptied(tmp_path)
 
     call_command("restore", str(backup), verbosity=0)
 
